@@ -1,0 +1,54 @@
+// socket.io events between ingest's gateway and the dashboard. Event names
+// live here once; both sides import them instead of repeating strings.
+import { Type, type Static } from 'typebox';
+import { InstanceSummary } from './rest';
+
+export const EVENTS = {
+  samplesAppended: 'samples:appended',
+  instanceSeen: 'instance:seen',
+  subscribe: 'instance:subscribe',
+  unsubscribe: 'instance:unsubscribe',
+} as const;
+
+export const SamplesAppended = Type.Object({
+  instanceId: Type.String(),
+  metrics: Type.Array(Type.String()),
+  // rows of [unix ms, ...values in `metrics` order]
+  rows: Type.Array(Type.Array(Type.Union([Type.Number(), Type.Null()]))),
+});
+export type SamplesAppended = Static<typeof SamplesAppended>;
+
+export const InstanceSeen = InstanceSummary;
+export type InstanceSeen = Static<typeof InstanceSeen>;
+
+export const SubscribeRequest = Type.Object(
+  { instanceId: Type.String({ pattern: '^[0-9]{1,19}$' }) },
+  { additionalProperties: false },
+);
+export type SubscribeRequest = Static<typeof SubscribeRequest>;
+
+export const SubscribeAck = Type.Union([
+  Type.Object({ ok: Type.Literal(true) }),
+  Type.Object({ ok: Type.Literal(false), error: Type.Object({ code: Type.String(), message: Type.String() }) }),
+]);
+export type SubscribeAck = Static<typeof SubscribeAck>;
+
+/** Handshake `auth` payload: the project's API key, as on the REST API. */
+export const SocketAuth = Type.Object({ apiKey: Type.String({ minLength: 1, maxLength: 200 }) });
+export type SocketAuth = Static<typeof SocketAuth>;
+
+export interface ServerToClientEvents {
+  'samples:appended': (payload: SamplesAppended) => void;
+  'instance:seen': (payload: InstanceSeen) => void;
+}
+
+export interface ClientToServerEvents {
+  'instance:subscribe': (payload: SubscribeRequest, ack: (result: SubscribeAck) => void) => void;
+  'instance:unsubscribe': (payload: SubscribeRequest) => void;
+}
+
+/** Room names, so server and tests agree on them. */
+export const rooms = {
+  project: (projectId: string) => `project:${projectId}`,
+  instance: (instanceId: string) => `instance:${instanceId}`,
+};

@@ -1,0 +1,5 @@
+export * from './wire';
+export * from './errors';
+export * from './rest';
+export * from './events';
+export * from './metric-catalogue';

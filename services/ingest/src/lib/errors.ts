@@ -1,0 +1,45 @@
+// The small set of errors handlers throw. The error handler plugin turns each
+// into `{ error: { code, message, details? } }` with its HTTP status.
+import type { ErrorCode } from '@memsight/contracts';
+
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export class InvalidError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super(400, 'invalid_request', message, details);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message: string) {
+    super(401, 'unauthorized', message, undefined, { 'www-authenticate': 'Bearer' });
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string) {
+    super(404, 'not_found', message);
+  }
+}
+
+export class RateLimitedError extends AppError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(429, 'rate_limited', message, { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
+  }
+}
+
+export class UnavailableError extends AppError {
+  constructor(message: string) {
+    super(503, 'unavailable', message, undefined, { 'retry-after': '1' });
+  }
+}

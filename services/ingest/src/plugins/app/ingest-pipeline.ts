@@ -1,0 +1,82 @@
+// The pieces the ingest action needs besides the database: the group-commit
+// writer, the instance and metric-set caches, the rate limiter and the live
+// event bus the socket.io gateway listens on.
+import { EventEmitter } from 'node:events';
+import fp from 'fastify-plugin';
+import type { IngestBatch, SamplesAppended } from '@memsight/contracts';
+import { SampleWriter } from '../../lib/sample-writer';
+import { TokenBuckets } from '../../lib/token-bucket';
+import { recordDeployMarker, upsertInstance } from '../../queries/upsert-instance';
+import { upsertMetricSet } from '../../queries/upsert-metric-set';
+
+export interface LiveEvents {
+  on(event: 'samples', listener: (projectId: string, payload: SamplesAppended) => void): this;
+  emit(event: 'samples', projectId: string, payload: SamplesAppended): boolean;
+  listenerCount(event: 'samples'): number;
+}
+
+export class InstanceRegistry {
+  private readonly cache = new Map<string, { id: string; fingerprint: string }>();
+  constructor(private readonly pool: import('pg').Pool) {}
+
+  /** The server-side id of a batch's instance; writes to the database only when it is new or changed. */
+  async resolve(projectId: string, batch: IngestBatch, nowMs: number): Promise<string> {
+    const key = `${projectId}:${batch.instance.id}`;
+    const fingerprint = JSON.stringify([batch.instance, batch.agent]);
+    const hit = this.cache.get(key);
+    if (hit && hit.fingerprint === fingerprint) return hit.id;
+    const row = await upsertInstance(this.pool, projectId, batch.agent, batch.instance, nowMs);
+    if (batch.instance.appVersion) await recordDeployMarker(this.pool, row.appId, batch.instance.appVersion, batch.instance.startedAt);
+    if (this.cache.size > 100_000) this.cache.clear();
+    this.cache.set(key, { id: row.id, fingerprint });
+    return row.id;
+  }
+}
+
+export class MetricSetRegistry {
+  private readonly cache = new Map<string, number>();
+  constructor(private readonly pool: import('pg').Pool) {}
+
+  async resolve(names: string[]): Promise<number> {
+    const key = names.join('\n');
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit;
+    const id = await upsertMetricSet(this.pool, names);
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(key, id);
+    return id;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sampleWriter: SampleWriter;
+    instances: InstanceRegistry;
+    metricSets: MetricSetRegistry;
+    ingestLimiter: TokenBuckets;
+    live: LiveEvents;
+  }
+}
+
+export default fp(
+  async (app) => {
+    const writer = new SampleWriter({
+      pool: app.pool,
+      flushIntervalMs: app.config.flushIntervalMs,
+      // Leave connections for the query API and the registries.
+      maxConcurrentFlushes: Math.max(1, app.config.dbPoolSize - 4),
+      maxRowsPerFlush: 20_000,
+      onFlush: (seconds) => app.metrics.flushSeconds.observe(seconds),
+    });
+    app.decorate('sampleWriter', writer);
+    app.decorate('instances', new InstanceRegistry(app.pool));
+    app.decorate('metricSets', new MetricSetRegistry(app.pool));
+    app.decorate('ingestLimiter', new TokenBuckets(app.config.rateLimitSamplesPerSecond, app.clock.now));
+    const live = new EventEmitter() as EventEmitter & LiveEvents;
+    live.setMaxListeners(0);
+    app.decorate('live', live);
+    // Registered before db's own onClose runs (hooks run in reverse order), so queued batches commit first.
+    app.addHook('onClose', async () => writer.close());
+  },
+  { name: 'ingest-pipeline', dependencies: ['db', 'config', 'metrics'] },
+);

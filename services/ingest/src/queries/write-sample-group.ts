@@ -1,0 +1,123 @@
+// Writes a group of ingest batches in one transaction: the idempotency keys,
+// the samples (COPY), the snapshots, and the instances' last-seen times.
+// Acknowledging only after this commits is what makes an agent's retry safe.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import type { Snapshot } from '@memsight/contracts';
+import type { SampleRow } from '../routes/ingest/validate-samples';
+
+export interface WriteJob {
+  instanceId: string;
+  seq: number;
+  metricSetId: number;
+  rows: SampleRow[];
+  snapshots: Snapshot[];
+}
+
+export interface WriteOutcome {
+  /** This (instance, seq) was stored before: nothing was written now. */
+  duplicate: boolean;
+  /** Rows written now. Less than rows.length only when `tolerateExisting` skipped some. */
+  stored: number;
+}
+
+const keyOf = (j: WriteJob) => `${j.instanceId}:${j.seq}`;
+
+function copyText(jobs: WriteJob[]): string[] {
+  const chunks: string[] = [];
+  for (const job of jobs) {
+    let chunk = '';
+    const prefix = job.instanceId + '\t';
+    const suffix = '\t' + job.metricSetId + '\t{';
+    for (const row of job.rows) {
+      chunk += prefix + new Date(row.ts).toISOString() + suffix + row.values.map((v) => (v === null ? 'NULL' : v)).join(',') + '}\n';
+    }
+    chunks.push(chunk);
+  }
+  return chunks;
+}
+
+async function insertSamplesSkippingExisting(client: pg.PoolClient, jobs: WriteJob[]): Promise<number[]> {
+  const stored: number[] = [];
+  for (const job of jobs) {
+    const res = await client.query(
+      `INSERT INTO samples (instance_id, ts, metric_set_id, values)
+       SELECT $1, to_timestamp(t / 1000.0), $2, v::float8[] FROM unnest($3::float8[], $4::text[]) AS x(t, v)
+       ON CONFLICT DO NOTHING`,
+      [job.instanceId, job.metricSetId, job.rows.map((r) => r.ts), job.rows.map((r) => `{${r.values.map((v) => (v === null ? 'NULL' : v)).join(',')}}`)],
+    );
+    stored.push(res.rowCount ?? 0);
+  }
+  return stored;
+}
+
+export async function writeSampleGroup(
+  pool: pg.Pool,
+  jobs: WriteJob[],
+  opts: { tolerateExisting?: boolean } = {},
+): Promise<WriteOutcome[]> {
+  // Two tries of one batch in the same group: the first one writes, the other is a duplicate.
+  const firstByKey = new Map<string, number>();
+  jobs.forEach((j, i) => firstByKey.has(keyOf(j)) || firstByKey.set(keyOf(j), i));
+  const unique = [...firstByKey.values()].map((i) => jobs[i]!).sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const fresh = await client.query<{ key: string }>(
+      `INSERT INTO ingest_batches (instance_id, seq, sample_count)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[])
+       ON CONFLICT DO NOTHING
+       RETURNING instance_id::text || ':' || seq::text AS key`,
+      [unique.map((j) => j.instanceId), unique.map((j) => j.seq), unique.map((j) => j.rows.length)],
+    );
+    const freshKeys = new Set(fresh.rows.map((r) => r.key));
+    const toWrite = unique.filter((j) => freshKeys.has(keyOf(j)));
+    const storedByKey = new Map<string, number>();
+    if (opts.tolerateExisting) {
+      const counts = await insertSamplesSkippingExisting(client, toWrite);
+      toWrite.forEach((j, i) => storedByKey.set(keyOf(j), counts[i]!));
+    } else if (toWrite.some((j) => j.rows.length > 0)) {
+      const copy = client.query(copyStreams.from('COPY samples (instance_id, ts, metric_set_id, values) FROM STDIN'));
+      await pipeline(Readable.from(copyText(toWrite)), copy);
+      for (const j of toWrite) storedByKey.set(keyOf(j), j.rows.length);
+    }
+    const snaps = toWrite.flatMap((j) => j.snapshots.map((s) => ({ id: j.instanceId, s })));
+    if (snaps.length > 0) {
+      await client.query(
+        `INSERT INTO snapshots (instance_id, ts, kind, entries)
+         SELECT id, to_timestamp(t / 1000.0), kind, entries FROM unnest($1::bigint[], $2::float8[], $3::text[], $4::jsonb[]) AS x(id, t, kind, entries)
+         ON CONFLICT DO NOTHING`,
+        [
+          snaps.map((x) => x.id),
+          snaps.map((x) => x.s.ts),
+          snaps.map((x) => x.s.kind),
+          snaps.map((x) => JSON.stringify(x.s.kind === 'allocation_sites' ? { source: x.s.source, sites: x.s.sites } : { types: x.s.types })),
+        ],
+      );
+    }
+    const lastSeen = new Map<string, number>();
+    for (const j of toWrite) for (const r of j.rows) lastSeen.set(j.instanceId, Math.max(lastSeen.get(j.instanceId) ?? 0, r.ts));
+    if (lastSeen.size > 0) {
+      const ids = [...lastSeen.keys()].sort();
+      await client.query(
+        `UPDATE instances SET last_seen_at = greatest(last_seen_at, to_timestamp(v.t / 1000.0))
+           FROM unnest($1::bigint[], $2::float8[]) AS v(id, t) WHERE instances.id = v.id`,
+        [ids, ids.map((id) => lastSeen.get(id)!)],
+      );
+    }
+    await client.query('COMMIT');
+    return jobs.map((j, i) => {
+      const isFirst = firstByKey.get(keyOf(j)) === i;
+      const written = isFirst && freshKeys.has(keyOf(j));
+      return { duplicate: !written, stored: written ? (storedByKey.get(keyOf(j)) ?? 0) : 0 };
+    });
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,55 @@
+// The dashboard's read API. Every route is scoped to the caller's project.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { describeMetric } from '@memsight/contracts';
+import { NotFoundError } from '../../lib/errors';
+import { listApps } from '../../queries/list-apps';
+import { getInstance, listInstances } from '../../queries/list-instances';
+import { getInstanceSeries, listInstanceMetrics } from '../../queries/get-instance-series';
+import { getInstanceSchema, getSeriesSchema, listAppsSchema, listInstancesSchema, listMetricsSchema } from './schemas';
+import { resolveTimeRange } from './time-range';
+
+const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRequest', app.authenticate);
+  const liveSince = () => app.clock.now() - app.config.liveWindowSeconds * 1000;
+
+  async function requireInstance(projectId: string, instanceId: string) {
+    const instance = await getInstance(app.pool, projectId, instanceId, liveSince());
+    if (!instance) throw new NotFoundError(`Instance ${instanceId} does not exist in this project.`);
+    return instance;
+  }
+
+  app.get('/api/apps', { schema: listAppsSchema }, async (request) => ({
+    apps: await listApps(app.pool, request.projectId, liveSince()),
+  }));
+
+  app.get('/api/apps/:appId/instances', { schema: listInstancesSchema }, async (request) => ({
+    instances: await listInstances(app.pool, request.projectId, request.params.appId, liveSince()),
+  }));
+
+  app.get('/api/instances/:instanceId', { schema: getInstanceSchema }, async (request) =>
+    requireInstance(request.projectId, request.params.instanceId),
+  );
+
+  app.get('/api/instances/:instanceId/metrics', { schema: listMetricsSchema }, async (request) => {
+    await requireInstance(request.projectId, request.params.instanceId);
+    const { fromMs, toMs } = resolveTimeRange(request.query, app.clock.now());
+    return { instanceId: request.params.instanceId, metrics: await listInstanceMetrics(app.pool, request.params.instanceId, fromMs, toMs) };
+  });
+
+  app.get('/api/instances/:instanceId/series', { schema: getSeriesSchema }, async (request) => {
+    const { instanceId } = request.params;
+    await requireInstance(request.projectId, instanceId);
+    const metrics = [request.query.metric].flat();
+    const range = resolveTimeRange(request.query, app.clock.now());
+    const series = await getInstanceSeries(app.pool, { instanceId, metrics, ...range });
+    return {
+      instanceId,
+      from: new Date(range.fromMs).toISOString(),
+      to: new Date(range.toMs).toISOString(),
+      stepMs: range.stepMs === 0 ? null : range.stepMs,
+      series: metrics.map((metric) => ({ metric, unit: describeMetric(metric)?.unit ?? null, points: series.get(metric) ?? [] })),
+    };
+  });
+};
+
+export default queryRoutes;

@@ -1,0 +1,42 @@
+import { Type } from 'typebox';
+import { AppList, InstanceList, InstanceSummary, SeriesResponse, MetricNameList, ErrorResponse } from '@memsight/contracts';
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
+const InstanceParams = Type.Object({ instanceId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
+const TimeRange = {
+  from: Type.Optional(Type.String({ description: 'ISO time or unix ms; default: one hour before `to`' })),
+  to: Type.Optional(Type.String({ description: 'ISO time or unix ms; default: now' })),
+};
+
+export const listAppsSchema = { tags: ['query'], summary: 'Apps of the project', response: { 200: AppList, ...errors } };
+
+export const listInstancesSchema = {
+  tags: ['query'],
+  summary: 'Instances of one app',
+  params: Type.Object({ appId: Type.String({ format: 'uuid' }) }),
+  response: { 200: InstanceList, ...errors },
+};
+
+export const getInstanceSchema = { tags: ['query'], summary: 'One instance', params: InstanceParams, response: { 200: InstanceSummary, ...errors } };
+
+export const listMetricsSchema = {
+  tags: ['query'],
+  summary: 'Metric names an instance reported in a time range',
+  params: InstanceParams,
+  querystring: Type.Object(TimeRange),
+  response: { 200: MetricNameList, ...errors },
+};
+
+export const getSeriesSchema = {
+  tags: ['query'],
+  summary: "One instance's series over a time range",
+  params: InstanceParams,
+  querystring: Type.Object({
+    metric: Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 50 })], {
+      description: 'Metric name; repeat for several',
+    }),
+    ...TimeRange,
+    step: Type.Optional(Type.Integer({ minimum: 0, description: 'Bucket width in ms (average per bucket); 0 = raw samples; default: range / 1000' })),
+  }),
+  response: { 200: SeriesResponse, ...errors },
+};

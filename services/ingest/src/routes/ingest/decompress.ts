@@ -19,7 +19,6 @@ export async function decompressBody(request: FastifyRequest, _reply: FastifyRep
     gunzip.receivedEncodedLength += chunk.length;
   });
   payload.on('error', (err) => gunzip.destroy(err));
-  request.raw.on('close', () => gunzip.destroy());
   gunzip.on('error', (err: Error & { statusCode?: number }) => {
     err.statusCode = 400;
   });

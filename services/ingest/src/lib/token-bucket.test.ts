@@ -1,0 +1,20 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TokenBuckets } from './token-bucket';
+
+test('allows up to the rate, then asks to wait, then refills with time', () => {
+  let now = 0;
+  const buckets = new TokenBuckets(100, () => now);
+  assert.equal(buckets.take('p', 60), 0);
+  assert.equal(buckets.take('p', 60), 1);
+  now += 500; // +50 tokens: 90 available
+  assert.equal(buckets.take('p', 60), 0);
+  assert.equal(buckets.take('other', 100), 0, 'keys are independent');
+});
+
+test('a rate of 0 disables limiting, and one oversized request is allowed from a full bucket', () => {
+  assert.equal(new TokenBuckets(0, () => 0).take('p', 1e9), 0);
+  const buckets = new TokenBuckets(10, () => 0);
+  assert.equal(buckets.take('p', 500), 0);
+  assert.ok(buckets.take('p', 500) > 1);
+});

@@ -1,0 +1,86 @@
+// The socket.io gateway with a real client over loopback.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { io as connect, type Socket } from 'socket.io-client';
+import { EVENTS, type ClientToServerEvents, type ServerToClientEvents, type SamplesAppended, type SubscribeAck } from '@memsight/contracts';
+import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
+import { createTenant, startTestIngest, type Tenant } from '../test/harness';
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+describe('socket.io gateway', () => {
+  let tenant: Tenant;
+  let stranger: Tenant;
+  let url: string;
+  let close: () => Promise<void>;
+  const sockets: Client[] = [];
+
+  const open = (apiKey: string): Client => {
+    const s: Client = connect(url, { auth: { apiKey }, transports: ['websocket'], reconnection: false });
+    sockets.push(s);
+    return s;
+  };
+  const post = (batch: unknown) =>
+    fetch(`${url}/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.apiKey}` },
+      body: JSON.stringify(batch),
+    });
+
+  before(async () => {
+    tenant = await createTenant('gateway');
+    stranger = await createTenant('gateway-stranger');
+    const started = await startTestIngest();
+    url = started.url;
+    close = () => started.app.close();
+  });
+  after(async () => {
+    sockets.forEach((s) => s.close());
+    await close();
+    await tenant.cleanup();
+    await stranger.cleanup();
+  });
+
+  test('a bad key is refused at the handshake with a reason', async () => {
+    const s = open('msk_wrong');
+    const [err] = await once(s, 'connect_error');
+    assert.match((err as Error).message, /Unknown API key/);
+  });
+
+  test('a subscribed dashboard receives the samples of the next batch', async () => {
+    const batch = rebaseBatch(readGolden('valid', 'python-batch'), Date.now());
+    await post(batch);
+    const row = await tenant.pool.query('SELECT id::text FROM instances WHERE project_id = $1', [tenant.projectId]);
+    const instanceId: string = row.rows[0].id;
+
+    const s = open(tenant.apiKey);
+    await once(s, 'connect');
+    const ack: SubscribeAck = await s.emitWithAck(EVENTS.subscribe, { instanceId });
+    assert.deepEqual(ack, { ok: true });
+
+    const received = once(s, EVENTS.samplesAppended) as Promise<[SamplesAppended]>;
+    // The next minute of samples (within the allowed clock skew), as the agent's next batch.
+    const next = rebaseBatch(readGolden('valid', 'python-batch'), Date.now() + 60_000);
+    next.seq += 1;
+    await post(next);
+    const [payload] = await received;
+    assert.equal(payload.instanceId, instanceId);
+    assert.deepEqual(payload.metrics, ['process.memory.rss']);
+    assert.ok(payload.rows.length > 0);
+    const rssColumn = next.metrics.indexOf('process.memory.rss');
+    const sent = next.samples.find((x) => x.ts === payload.rows[0]![0])!;
+    assert.equal(payload.rows[0]![1], sent.values[rssColumn]);
+  });
+
+  test("subscribing to another project's instance, or with a bad payload, is refused", async () => {
+    const row = await tenant.pool.query('SELECT id::text FROM instances WHERE project_id = $1', [tenant.projectId]);
+    const s = open(stranger.apiKey);
+    await once(s, 'connect');
+    const ack: SubscribeAck = await s.emitWithAck(EVENTS.subscribe, { instanceId: row.rows[0].id });
+    assert.equal(ack.ok, false);
+    assert.equal(!ack.ok && ack.error.code, 'not_found');
+    const bad: SubscribeAck = await s.emitWithAck(EVENTS.subscribe, { instanceId: 'DROP TABLE' } as never);
+    assert.equal(!bad.ok && bad.error.code, 'invalid_request');
+  });
+});

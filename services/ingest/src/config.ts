@@ -1,27 +1,25 @@
 // Ingest's configuration: read from the environment once, at startup, and
 // checked against a schema. Everything else receives the typed object.
 import { Type, type Static } from 'typebox';
-import { Value } from 'typebox/value';
+import { loadConfig, LogLevelSchema } from '@memsight/config';
 
-const IntString = (def: number, min = 0) =>
-  Type.Integer({ default: def, minimum: min });
+export { ConfigError } from '@memsight/config';
+
+const Int = (def: number, min = 0) => Type.Integer({ default: def, minimum: min });
 
 export const IngestConfigSchema = Type.Object({
   databaseUrl: Type.String({ minLength: 1 }),
   host: Type.String({ default: '127.0.0.1' }),
-  port: IntString(4100),
-  logLevel: Type.Union(
-    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
-    { default: 'info' },
-  ),
-  bodyLimitBytes: IntString(10 * 1024 * 1024, 1024),
-  maxSampleAgeSeconds: IntString(48 * 3600, 60),
-  maxFutureSkewSeconds: IntString(300, 0),
-  rateLimitSamplesPerSecond: IntString(5_000_000, 0),
-  flushIntervalMs: IntString(10, 0),
-  dbPoolSize: IntString(12, 2),
-  apiKeyCacheTtlSeconds: IntString(10, 0),
-  liveWindowSeconds: IntString(60, 1),
+  port: Int(4100),
+  logLevel: LogLevelSchema,
+  bodyLimitBytes: Int(10 * 1024 * 1024, 1024),
+  maxSampleAgeSeconds: Int(48 * 3600, 60),
+  maxFutureSkewSeconds: Int(300, 0),
+  rateLimitSamplesPerSecond: Int(5_000_000, 0),
+  flushIntervalMs: Int(10, 0),
+  dbPoolSize: Int(12, 2),
+  apiKeyCacheTtlSeconds: Int(10, 0),
+  liveWindowSeconds: Int(60, 1),
 });
 export type IngestConfig = Static<typeof IngestConfigSchema>;
 
@@ -41,29 +39,6 @@ export const INGEST_ENV = {
   INGEST_LIVE_WINDOW_SECONDS: 'liveWindowSeconds',
 } as const satisfies Record<string, keyof IngestConfig>;
 
-export class ConfigError extends Error {}
-
-export function loadIngestConfig(env: NodeJS.ProcessEnv, overrides: Partial<IngestConfig> = {}): IngestConfig {
-  const raw: Record<string, unknown> = {};
-  for (const [envName, key] of Object.entries(INGEST_ENV)) {
-    const value = env[envName];
-    if (value === undefined || value === '') continue;
-    const def = IngestConfigSchema.properties[key];
-    raw[key] = 'type' in def && def.type === 'integer' ? Number(value) : value;
-  }
-  const candidate = Value.Default(IngestConfigSchema, { ...raw, ...overrides });
-  if (!Value.Check(IngestConfigSchema, candidate)) {
-    const problems = [...Value.Errors(IngestConfigSchema, candidate)].map((e) => {
-      const missing = (e.params as { requiredProperties?: string[] }).requiredProperties;
-      const key = missing?.[0] ?? e.instancePath.slice(1);
-      if (missing) return `${envNameOf(key)} is required`;
-      return `${envNameOf(key)}: ${e.message}`;
-    });
-    throw new ConfigError(`Invalid ingest configuration: ${problems.join('; ')}`);
-  }
-  return candidate as IngestConfig;
-}
-
-function envNameOf(key: string): string {
-  return Object.entries(INGEST_ENV).find(([, k]) => k === key)?.[0] ?? key;
+export function loadIngestConfig(env: Record<string, string | undefined>, overrides: Partial<IngestConfig> = {}): IngestConfig {
+  return loadConfig(IngestConfigSchema, INGEST_ENV, env, overrides, 'ingest');
 }

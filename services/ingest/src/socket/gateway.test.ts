@@ -1,13 +1,17 @@
 // The socket.io gateway with a real client over loopback.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { io as connect, type Socket } from 'socket.io-client';
 import { EVENTS, type ClientToServerEvents, type ServerToClientEvents, type SamplesAppended, type SubscribeAck } from '@memsight/contracts';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
 import { createTenant, startTestIngest, type Tenant } from '../test/harness';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+// socket.io's client is not a Node EventEmitter, so events.once() does not take it.
+function nextEvent<T = unknown>(socket: Client, event: string): Promise<T> {
+  return new Promise((resolve) => (socket as unknown as { once: (e: string, cb: (v: T) => void) => void }).once(event, resolve));
+}
 
 describe('socket.io gateway', () => {
   let tenant: Tenant;
@@ -44,8 +48,8 @@ describe('socket.io gateway', () => {
 
   test('a bad key is refused at the handshake with a reason', async () => {
     const s = open('msk_wrong');
-    const [err] = await once(s, 'connect_error');
-    assert.match((err as Error).message, /Unknown API key/);
+    const err = await nextEvent<Error>(s, 'connect_error');
+    assert.match(err.message, /Unknown API key/);
   });
 
   test('a subscribed dashboard receives the samples of the next batch', async () => {
@@ -55,16 +59,16 @@ describe('socket.io gateway', () => {
     const instanceId: string = row.rows[0].id;
 
     const s = open(tenant.apiKey);
-    await once(s, 'connect');
+    await nextEvent(s, 'connect');
     const ack: SubscribeAck = await s.emitWithAck(EVENTS.subscribe, { instanceId });
     assert.deepEqual(ack, { ok: true });
 
-    const received = once(s, EVENTS.samplesAppended) as Promise<[SamplesAppended]>;
+    const received = nextEvent<SamplesAppended>(s, EVENTS.samplesAppended);
     // The next minute of samples (within the allowed clock skew), as the agent's next batch.
     const next = rebaseBatch(readGolden('valid', 'python-batch'), Date.now() + 60_000);
     next.seq += 1;
     await post(next);
-    const [payload] = await received;
+    const payload = await received;
     assert.equal(payload.instanceId, instanceId);
     assert.deepEqual(payload.metrics, ['process.memory.rss']);
     assert.ok(payload.rows.length > 0);
@@ -76,7 +80,7 @@ describe('socket.io gateway', () => {
   test("subscribing to another project's instance, or with a bad payload, is refused", async () => {
     const row = await tenant.pool.query('SELECT id::text FROM instances WHERE project_id = $1', [tenant.projectId]);
     const s = open(stranger.apiKey);
-    await once(s, 'connect');
+    await nextEvent(s, 'connect');
     const ack: SubscribeAck = await s.emitWithAck(EVENTS.subscribe, { instanceId: row.rows[0].id });
     assert.equal(ack.ok, false);
     assert.equal(!ack.ok && ack.error.code, 'not_found');

@@ -38,7 +38,7 @@ describe('bad input to POST /v1/ingest', () => {
     return fetch(`${url}/v1/ingest`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(key === null ? {} : { authorization: `Bearer ${key}` }), ...headers },
-      body,
+      body: body as BodyInit,
     });
   }
 

@@ -26,7 +26,7 @@ describe('POST /v1/ingest', () => {
     fetch(`${url}/v1/ingest`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.apiKey}`, ...headers },
-      body: body instanceof Buffer ? body : JSON.stringify(body),
+      body: body instanceof Buffer ? (body as BodyInit) : JSON.stringify(body),
     });
   const get = async (path: string) => {
     const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${tenant.apiKey}` } });

@@ -1,0 +1,38 @@
+// Reads a service's environment once, against a TypeBox schema, and names the
+// environment variable in every error. Services pass the typed result down.
+import { Type, type TObject, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+export class ConfigError extends Error {}
+
+export function loadConfig<S extends TObject>(
+  schema: S,
+  envNames: Record<string, keyof Static<S> & string>,
+  env: Record<string, string | undefined>,
+  overrides: Partial<Static<S>> = {},
+  service = 'memsight',
+): Static<S> {
+  const envNameOf = (key: string) => Object.entries(envNames).find(([, k]) => k === key)?.[0] ?? key;
+  const raw: Record<string, unknown> = {};
+  for (const [envName, key] of Object.entries(envNames)) {
+    const value = env[envName];
+    if (value === undefined || value === '') continue;
+    const def = schema.properties[key] as { type?: string };
+    raw[key] = def.type === 'integer' || def.type === 'number' ? Number(value) : def.type === 'boolean' ? value === 'true' || value === '1' : value;
+  }
+  const candidate = Value.Default(schema, { ...raw, ...overrides });
+  if (!Value.Check(schema, candidate)) {
+    const problems = [...Value.Errors(schema, candidate)].map((e) => {
+      const missing = (e.params as { requiredProperties?: string[] }).requiredProperties;
+      if (missing?.[0]) return `${envNameOf(missing[0])} is required`;
+      return `${envNameOf(e.instancePath.slice(1))}: ${e.message}`;
+    });
+    throw new ConfigError(`Invalid ${service} configuration: ${problems.join('; ')}`);
+  }
+  return candidate as Static<S>;
+}
+
+export const LogLevelSchema = Type.Union(
+  [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')],
+  { default: 'info' },
+);

@@ -1,8 +1,8 @@
 // `npm test`: every test in the repository, against a real PostgreSQL.
 // With DATABASE_URL set it uses that server; without it, it starts a throwaway
 // embedded PostgreSQL (the fresh-machine path CI proves on every run).
-// It migrates once, builds the dashboard for the browser tests, then runs
-// Node's test runner over every *.test.ts file.
+// It migrates once, then runs Node's test runner over every *.test.ts file
+// (the browser test builds the dashboard through the real `npm start`).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,9 +41,6 @@ try {
   const env = { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1' };
   const filter = process.argv.slice(2);
   const files = findTests(root).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)));
-  if (files.some((f) => f.startsWith('apps/dashboard')) && run('npm', ['run', 'build', '-w', '@memsight/dashboard'], env) !== 0) {
-    throw new Error('dashboard build failed');
-  }
   status = run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], env);
 } finally {
   await embedded?.stop();

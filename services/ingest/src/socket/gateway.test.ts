@@ -70,7 +70,7 @@ describe('socket.io gateway', () => {
     await post(next);
     const payload = await received;
     assert.equal(payload.instanceId, instanceId);
-    assert.deepEqual(payload.metrics, ['process.memory.rss']);
+    assert.deepEqual(payload.metrics, ['process.memory.rss', 'cpython.pymalloc.used_bytes']);
     assert.ok(payload.rows.length > 0);
     const rssColumn = next.metrics.indexOf('process.memory.rss');
     const sent = next.samples.find((x) => x.ts === payload.rows[0]![0])!;

@@ -76,6 +76,11 @@ describe('POST /v1/ingest', () => {
     const second = await (await post(batch)).json();
     assert.equal(first.duplicate, false);
     assert.equal(second.duplicate, true);
+    const stored = await tenant.pool.query(
+      `SELECT memory_limit_bytes FROM instances WHERE project_id = $1 AND agent_instance_id = 'retry-node-0001'`,
+      [tenant.projectId],
+    );
+    assert.equal(stored.rows[0].memory_limit_bytes, null, 'a null limit stays null, not 0');
     assert.equal(second.accepted, batch.samples.length);
     assert.equal(await storedRows('retry-node-0001'), batch.samples.length);
   });

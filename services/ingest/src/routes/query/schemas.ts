@@ -36,7 +36,7 @@ export const getSeriesSchema = {
       description: 'Metric name; repeat for several',
     }),
     ...TimeRange,
-    step: Type.Optional(Type.Integer({ minimum: 0, description: 'Bucket width in ms (average per bucket); 0 = raw samples; default: range / 1000' })),
+    step: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$', description: 'Bucket width in ms (average per bucket); 0 = raw samples; default: range / 1000' })),
   }),
   response: { 200: SeriesResponse, ...errors },
 };

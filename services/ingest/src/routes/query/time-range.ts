@@ -10,12 +10,12 @@ function parseTime(value: string, name: string): number {
 }
 
 /** Resolves `from`/`to`/`step` with defaults: the last hour, about 1000 points. */
-export function resolveTimeRange(q: { from?: string; to?: string; step?: number }, nowMs: number) {
+export function resolveTimeRange(q: { from?: string; to?: string; step?: string }, nowMs: number) {
   const toMs = q.to ? parseTime(q.to, 'to') : nowMs;
   const fromMs = q.from ? parseTime(q.from, 'from') : toMs - HOUR_MS;
   if (fromMs >= toMs) throw new InvalidError('"from" must be before "to".');
   if (toMs - fromMs > 90 * 24 * HOUR_MS) throw new InvalidError('The time range is longer than 90 days; narrow it.');
-  const stepMs = q.step ?? Math.max(1000, Math.ceil((toMs - fromMs) / MAX_POINTS / 1000) * 1000);
+  const stepMs = q.step !== undefined ? Number(q.step) : Math.max(1000, Math.ceil((toMs - fromMs) / MAX_POINTS / 1000) * 1000);
   if (stepMs === 0 && toMs - fromMs > 24 * HOUR_MS) throw new InvalidError('Raw samples (step=0) are limited to a 24h range.');
   return { fromMs, toMs, stepMs };
 }

@@ -1,0 +1,19 @@
+import type { ReactNode } from 'react';
+import 'uplot/dist/uPlot.min.css';
+import './globals.css';
+
+export const metadata = { title: 'memsight', description: 'Memory monitoring for Python and Node.js services' };
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <header className="top">
+          <a href="/" className="brand">memsight</a>
+          <span className="tagline">which instance leaks, since when, how fast</span>
+        </header>
+        <main>{children}</main>
+      </body>
+    </html>
+  );
+}

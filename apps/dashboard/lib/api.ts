@@ -1,0 +1,47 @@
+// Browser-side access to the query API, through the dashboard's own origin.
+// The project API key arrives once in the URL fragment (#key=..., printed by
+// `npm start`; fragments are never sent to servers) and is kept in localStorage.
+import type { AppList, InstanceList, InstanceSummary, SeriesResponse } from '@memsight/contracts';
+
+const STORAGE_KEY = 'memsight.apiKey';
+
+export function currentApiKey(): string | null {
+  if (typeof window === 'undefined') return null;
+  const fromHash = new URLSearchParams(window.location.hash.slice(1)).get('key');
+  if (fromHash) {
+    window.localStorage.setItem(STORAGE_KEY, fromHash);
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+  return window.localStorage.getItem(STORAGE_KEY);
+}
+
+export function saveApiKey(key: string): void {
+  window.localStorage.setItem(STORAGE_KEY, key.trim());
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function getJson<T>(path: string, apiKey: string): Promise<T> {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${apiKey}` }, cache: 'no-store' });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, body?.error?.message ?? `HTTP ${res.status}`);
+  return body as T;
+}
+
+export const api = {
+  apps: (key: string) => getJson<AppList>('/api/apps', key),
+  instances: (key: string, appId: string) => getJson<InstanceList>(`/api/apps/${appId}/instances`, key),
+  instance: (key: string, id: string) => getJson<InstanceSummary>(`/api/instances/${id}`, key),
+  series: (key: string, id: string, metrics: string[], fromMs: number, toMs: number) =>
+    getJson<SeriesResponse>(
+      `/api/instances/${id}/series?${metrics.map((m) => `metric=${encodeURIComponent(m)}`).join('&')}&from=${fromMs}&to=${toMs}&step=0`,
+      key,
+    ),
+};

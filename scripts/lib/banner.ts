@@ -1,0 +1,27 @@
+// What `npm start` prints once everything answers. The lines starting with
+// "Dashboard:" and "API key:" are read by the launcher's own test.
+export function printBanner({ dashboardUrl, ingestUrl, apiKey }: { dashboardUrl: string; ingestUrl: string; apiKey: string }) {
+  const lines = [
+    '',
+    'memsight is running.',
+    '',
+    `  Dashboard:  ${dashboardUrl}/#key=${apiKey}`,
+    `  Ingest:     ${ingestUrl}/v1/ingest   (API docs: ${ingestUrl}/docs)`,
+    `  API key:    ${apiKey}`,
+    '',
+    'Attach the Python agent to a service:',
+    `  MEMSIGHT_ENDPOINT=${ingestUrl} MEMSIGHT_API_KEY=${apiKey} MEMSIGHT_APP=my-service \\`,
+    '    python -m memsight run -- python app.py',
+    '',
+    'Attach the Node agent:',
+    `  MEMSIGHT_ENDPOINT=${ingestUrl} MEMSIGHT_API_KEY=${apiKey} MEMSIGHT_APP=my-service \\`,
+    '    node --import @memsight/agent/register app.js',
+    '',
+    'No agent at hand? Send the golden example batches:',
+    `  npm run demo -- --endpoint ${ingestUrl} --key ${apiKey}`,
+    '',
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}

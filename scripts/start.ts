@@ -1,0 +1,94 @@
+// `npm start`: the whole memsight stack on this machine.
+// PostgreSQL (embedded unless DATABASE_URL is set) → migrations → ingest,
+// alerter and dashboard as child processes → a banner with the dashboard URL,
+// an API key and an agent snippet. Ctrl-C stops everything.
+import path from 'node:path';
+import { ConfigError } from '@memsight/config';
+import { createPool, migrate, startEmbeddedPostgres, MIGRATIONS_DIR, type RunningPostgres } from '@memsight/db';
+import { ensureDefaultProject } from './lib/default-project';
+import { startService, stopService, waitForHttp, type Service } from './lib/processes';
+import { loadStackConfig, type StackConfig } from './lib/stack-config';
+import { printBanner } from './lib/banner';
+import { ensureDashboardBuilt } from './lib/dashboard-build';
+
+const root = path.resolve(import.meta.dirname, '..');
+const log = (msg: string) => process.stderr.write(`memsight | ${msg}\n`);
+
+let config: StackConfig;
+try {
+  config = loadStackConfig(process.env, root);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  log(err.message);
+  process.exit(1);
+}
+
+let embedded: RunningPostgres | undefined;
+const services: Service[] = [];
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    log('stopping…');
+    await Promise.all(services.map(stopService));
+    await embedded?.stop().catch(() => {});
+    log('stopped');
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    log(`starting embedded PostgreSQL (data in ${path.join(config.dataDir, 'pg')}, port ${config.embeddedPgPort})`);
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pg'), port: config.embeddedPgPort, persistent: true });
+    databaseUrl = embedded.url;
+  }
+  const pool = createPool(databaseUrl, 2);
+  const migrated = await migrate(pool, MIGRATIONS_DIR);
+  log(`migrations: ${migrated.applied.length} applied, ${migrated.skipped.length} already there`);
+  const { apiKey } = await ensureDefaultProject(pool, config.dataDir);
+  await pool.end();
+
+  const ingestUrl = `http://${config.host}:${config.ingestPort}`;
+  const dashboardUrl = `http://${config.host}:${config.dashboardPort}`;
+  const env = { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1' };
+  const tsx = ['--import', 'tsx'];
+  services.push(
+    startService('ingest', process.execPath, [...tsx, 'src/server.ts'], {
+      cwd: path.join(root, 'services/ingest'),
+      env: { ...env, INGEST_HOST: config.host, INGEST_PORT: String(config.ingestPort) },
+    }),
+    startService('alerter', process.execPath, [...tsx, 'src/server.ts'], {
+      cwd: path.join(root, 'services/alerter'),
+      env: { ...env, ALERTER_HOST: config.host, ALERTER_PORT: String(config.alerterPort) },
+    }),
+  );
+  const dashboardDir = path.join(root, 'apps/dashboard');
+  const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
+  await ensureDashboardBuilt(root, ingestUrl, env, log);
+  services.push(
+    startService('dashboard', process.execPath, [nextBin, 'start', '-H', config.host, '-p', String(config.dashboardPort)], {
+      cwd: dashboardDir,
+      env: { ...env, INGEST_URL: ingestUrl },
+    }),
+  );
+  for (const s of services) {
+    s.child.once('exit', (code) => {
+      if (!stopping) {
+        log(`${s.name} exited (code ${code}); stopping the stack`);
+        void shutdown(1);
+      }
+    });
+  }
+  await waitForHttp(`${ingestUrl}/readyz`, 60_000, (s) => s === 200);
+  await waitForHttp(`http://${config.host}:${config.alerterPort}/readyz`, 60_000, (s) => s === 200);
+  await waitForHttp(dashboardUrl, 60_000, (s) => s === 200);
+  printBanner({ dashboardUrl, ingestUrl, apiKey });
+} catch (err) {
+  log(`could not start: ${(err as Error).message}`);
+  await shutdown(1);
+}

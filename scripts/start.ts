@@ -4,7 +4,7 @@
 // an API key and an agent snippet. Ctrl-C stops everything.
 import path from 'node:path';
 import { ConfigError } from '@memsight/config';
-import { createPool, migrate, startEmbeddedPostgres, MIGRATIONS_DIR, type RunningPostgres } from '@memsight/db';
+import { createPool, createPrisma, migrate, startEmbeddedPostgres, MIGRATIONS_DIR, type RunningPostgres } from '@memsight/db';
 import { ensureDefaultProject } from './lib/default-project';
 import { startService, stopService, waitForHttp, type Service } from './lib/processes';
 import { loadStackConfig, type StackConfig } from './lib/stack-config';
@@ -50,8 +50,10 @@ try {
   const pool = createPool(databaseUrl, 2);
   const migrated = await migrate(pool, MIGRATIONS_DIR);
   log(`migrations: ${migrated.applied.length} applied, ${migrated.skipped.length} already there`);
-  const { apiKey } = await ensureDefaultProject(pool, config.dataDir);
   await pool.end();
+  const prisma = createPrisma(databaseUrl);
+  const { apiKey } = await ensureDefaultProject(prisma, config.dataDir);
+  await prisma.$disconnect();
 
   const ingestUrl = `http://${config.host}:${config.ingestPort}`;
   const dashboardUrl = `http://${config.host}:${config.dashboardPort}`;

@@ -3,31 +3,22 @@
 // it created in the data directory (mode 0600) to print it again next time.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
-import { generateApiKey, hashApiKey } from '@memsight/db';
+import { createApiKey, hashApiKey, type PrismaClient } from '@memsight/db';
 
-export async function ensureDefaultProject(pool: pg.Pool, dataDir: string): Promise<{ projectId: string; apiKey: string }> {
-  await pool.query(`INSERT INTO projects (id, name, slug) VALUES ($1, 'Default project', 'default') ON CONFLICT (slug) DO NOTHING`, [randomUUID()]);
-  const { rows } = await pool.query<{ id: string }>(`SELECT id FROM projects WHERE slug = 'default'`);
-  const projectId = rows[0]!.id;
+export async function ensureDefaultProject(prisma: PrismaClient, dataDir: string): Promise<{ projectId: string; apiKey: string }> {
+  const project = await prisma.project.upsert({
+    where: { slug: 'default' },
+    create: { name: 'Default project', slug: 'default' },
+    update: {},
+  });
   const keyFile = path.join(dataDir, 'default-api-key');
   if (existsSync(keyFile)) {
     const secret = readFileSync(keyFile, 'utf8').trim();
-    const valid = await pool.query(
-      `SELECT 1 FROM api_keys WHERE key_hash = $1 AND project_id = $2 AND revoked_at IS NULL`,
-      [hashApiKey(secret), projectId],
-    );
-    if (valid.rowCount) return { projectId, apiKey: secret };
+    const valid = await prisma.apiKey.findFirst({ where: { keyHash: hashApiKey(secret), projectId: project.id, revokedAt: null } });
+    if (valid) return { projectId: project.id, apiKey: secret };
   }
-  const key = generateApiKey();
-  await pool.query(`INSERT INTO api_keys (id, project_id, name, prefix, key_hash) VALUES ($1, $2, 'default (npm start)', $3, $4)`, [
-    randomUUID(),
-    projectId,
-    key.prefix,
-    key.keyHash,
-  ]);
+  const key = await createApiKey(prisma, project.id, 'default (npm start)');
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(keyFile, key.secret + '\n', { mode: 0o600 });
-  return { projectId, apiKey: key.secret };
+  return { projectId: project.id, apiKey: key.secret };
 }

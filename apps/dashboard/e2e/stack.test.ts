@@ -21,6 +21,7 @@ const CHROMIUM_ARGS = [
 describe('npm start → agent batch → dashboard in a browser', () => {
   let stack: ChildProcess;
   let stdout = '';
+  let stderr = '';
   let browser: Browser;
   let dashboardUrl: string;
   let ingestUrl: string;
@@ -38,14 +39,15 @@ describe('npm start → agent batch → dashboard in a browser', () => {
         DASHBOARD_PORT: String(dashboardPort),
         LOG_LEVEL: 'warn',
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     stack.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    stack.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     const deadline = Date.now() + 120_000;
     while (!stdout.includes('Press Ctrl-C') && Date.now() < deadline && stack.exitCode === null) {
       await new Promise((r) => setTimeout(r, 200));
     }
-    assert.match(stdout, /Press Ctrl-C/, 'the launcher printed its banner');
+    assert.match(stdout, /Press Ctrl-C/, `the launcher printed its banner; its log:\n${stderr.slice(-4000)}`);
     dashboardUrl = /Dashboard:\s+(\S+)/.exec(stdout)![1]!;
     ingestUrl = /Ingest:\s+(\S+)\/v1\/ingest/.exec(stdout)![1]!;
     apiKey = /API key:\s+(\S+)/.exec(stdout)![1]!;
@@ -57,9 +59,11 @@ describe('npm start → agent batch → dashboard in a browser', () => {
     if (stack && stack.exitCode === null) stack.kill('SIGKILL');
   });
 
+  // Unique per run: with DATABASE_URL set, the default project outlives the test.
+  const instanceId = `browser-node-${Date.now()}`;
   const postBatch = async (nowMs: number, seq: number) => {
     const batch = rebaseBatch(readGolden('valid', 'node-batch'), nowMs);
-    batch.instance.id = 'browser-node-0001';
+    batch.instance.id = instanceId;
     batch.seq = seq;
     const res = await fetch(`${ingestUrl}/v1/ingest`, {
       method: 'POST',
@@ -78,7 +82,7 @@ describe('npm start → agent batch → dashboard in a browser', () => {
     await postBatch(Date.now() - 60_000, 1);
     const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
     await page.goto(dashboardUrl);
-    await page.locator('a[data-instance="browser-node-0001"]').click();
+    await page.locator(`a[data-instance="${instanceId}"]`).click();
     await page.locator('.chart canvas').waitFor({ timeout: 20_000 });
     assert.equal(await page.locator('.chart').getAttribute('data-points'), '6');
     await page.locator('[data-live-status="live"]').waitFor({ timeout: 20_000 });

@@ -26,6 +26,10 @@ export async function createApiKey(
   return { id: row.id, secret: key.secret, prefix: key.prefix };
 }
 
+export async function revokeApiKey(prisma: PrismaClient, id: string, at = new Date()): Promise<void> {
+  await prisma.apiKey.update({ where: { id }, data: { revokedAt: at } });
+}
+
 export async function createProject(prisma: PrismaClient, name: string, slug: string): Promise<{ id: string }> {
   return prisma.project.create({ data: { name, slug }, select: { id: true } });
 }

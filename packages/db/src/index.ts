@@ -3,5 +3,5 @@ export { migrate, listMigrations, MigrationError, type MigrationResult } from '.
 export { ensureSamplePartitions, partitionName } from './partitions';
 export { createPool } from './pool';
 export { createPrisma, type PrismaClient } from './prisma';
-export { createApiKey, createProject, generateApiKey, hashApiKey, API_KEY_PREFIX } from './api-keys';
+export { createApiKey, createProject, revokeApiKey, generateApiKey, hashApiKey, API_KEY_PREFIX } from './api-keys';
 export { MIGRATIONS_DIR } from './paths';

@@ -16,8 +16,8 @@ export const IngestConfigSchema = Type.Object({
   maxSampleAgeSeconds: Int(48 * 3600, 60),
   maxFutureSkewSeconds: Int(300, 0),
   rateLimitSamplesPerSecond: Int(5_000_000, 0),
-  flushIntervalMs: Int(10, 0),
-  dbPoolSize: Int(12, 2),
+  flushIntervalMs: Int(5, 0),
+  dbPoolSize: Int(8, 2),
   apiKeyCacheTtlSeconds: Int(10, 0),
   liveWindowSeconds: Int(60, 1),
 });

@@ -1,5 +1,6 @@
 // Writes a group of ingest batches in one transaction: the idempotency keys,
-// the samples (COPY), the snapshots, and the instances' last-seen times.
+// the samples (binary COPY) and the snapshots. Instances' last-seen times are
+// kept off this path (see last-seen.ts): one statement fewer per commit.
 // Acknowledging only after this commits is what makes an agent's retry safe.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -7,6 +8,7 @@ import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import type { Snapshot } from '@memsight/contracts';
 import type { SampleRow } from '../routes/ingest/validate-samples';
+import { encodeSamplesBinary } from './samples-copy-binary';
 
 export interface WriteJob {
   instanceId: string;
@@ -24,20 +26,6 @@ export interface WriteOutcome {
 }
 
 const keyOf = (j: WriteJob) => `${j.instanceId}:${j.seq}`;
-
-function copyText(jobs: WriteJob[]): string[] {
-  const chunks: string[] = [];
-  for (const job of jobs) {
-    let chunk = '';
-    const prefix = job.instanceId + '\t';
-    const suffix = '\t' + job.metricSetId + '\t{';
-    for (const row of job.rows) {
-      chunk += prefix + new Date(row.ts).toISOString() + suffix + row.values.map((v) => (v === null ? 'NULL' : v)).join(',') + '}\n';
-    }
-    chunks.push(chunk);
-  }
-  return chunks;
-}
 
 async function insertSamplesSkippingExisting(client: pg.PoolClient, jobs: WriteJob[]): Promise<number[]> {
   const stored: number[] = [];
@@ -80,8 +68,8 @@ export async function writeSampleGroup(
       const counts = await insertSamplesSkippingExisting(client, toWrite);
       toWrite.forEach((j, i) => storedByKey.set(keyOf(j), counts[i]!));
     } else if (toWrite.some((j) => j.rows.length > 0)) {
-      const copy = client.query(copyStreams.from('COPY samples (instance_id, ts, metric_set_id, values) FROM STDIN'));
-      await pipeline(Readable.from(copyText(toWrite)), copy);
+      const copy = client.query(copyStreams.from('COPY samples (instance_id, ts, metric_set_id, values) FROM STDIN (FORMAT binary)'));
+      await pipeline(Readable.from([encodeSamplesBinary(toWrite)]), copy);
       for (const j of toWrite) storedByKey.set(keyOf(j), j.rows.length);
     }
     const snaps = toWrite.flatMap((j) => j.snapshots.map((s) => ({ id: j.instanceId, s })));
@@ -96,16 +84,6 @@ export async function writeSampleGroup(
           snaps.map((x) => x.s.kind),
           snaps.map((x) => JSON.stringify(x.s.kind === 'allocation_sites' ? { source: x.s.source, sites: x.s.sites } : { types: x.s.types })),
         ],
-      );
-    }
-    const lastSeen = new Map<string, number>();
-    for (const j of toWrite) for (const r of j.rows) lastSeen.set(j.instanceId, Math.max(lastSeen.get(j.instanceId) ?? 0, r.ts));
-    if (lastSeen.size > 0) {
-      const ids = [...lastSeen.keys()].sort();
-      await client.query(
-        `UPDATE instances SET last_seen_at = greatest(last_seen_at, to_timestamp(v.t / 1000.0))
-           FROM unnest($1::bigint[], $2::float8[]) AS v(id, t) WHERE instances.id = v.id`,
-        [ids, ids.map((id) => lastSeen.get(id)!)],
       );
     }
     await client.query('COMMIT');

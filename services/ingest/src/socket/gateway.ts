@@ -68,8 +68,9 @@ export default fp(
           if (Value.Check(SubscribeRequest, payload)) void socket.leave(rooms.instance(payload.instanceId));
         });
       });
-      app.live.on('samples', (_projectId, payload) => {
-        io.to(rooms.instance(payload.instanceId)).emit(EVENTS.samplesAppended, payload);
+      app.live.attach({
+        watches: (instanceId) => (io.sockets.adapter.rooms.get(rooms.instance(instanceId))?.size ?? 0) > 0,
+        publish: (payload) => io.to(rooms.instance(payload.instanceId)).emit(EVENTS.samplesAppended, payload),
       });
     });
     app.addHook('preClose', async () => {

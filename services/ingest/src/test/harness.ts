@@ -2,7 +2,7 @@
 // the test database with an injectable clock. scripts/test.ts sets DATABASE_URL.
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { createPool, generateApiKey } from '@memsight/db';
+import { createApiKey, createPool, createPrisma, createProject, revokeApiKey } from '@memsight/db';
 import type pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { buildIngest } from '../build';
@@ -26,22 +26,16 @@ export interface Tenant {
 
 export async function createTenant(name = 'suite'): Promise<Tenant> {
   const pool = createPool(testDatabaseUrl(), 4);
-  const projectId = randomUUID();
-  await pool.query('INSERT INTO projects (id, name, slug) VALUES ($1, $2, $3)', [projectId, name, `${name}-${projectId.slice(0, 8)}`]);
-  const insertKey = async (revoked: boolean) => {
-    const key = generateApiKey();
-    await pool.query(
-      `INSERT INTO api_keys (id, project_id, name, prefix, key_hash, revoked_at) VALUES ($1, $2, 'test', $3, $4, $5)`,
-      [randomUUID(), projectId, key.prefix, key.keyHash, revoked ? new Date() : null],
-    );
-    return key.secret;
-  };
-  const apiKey = await insertKey(false);
-  const revokedKey = await insertKey(true);
+  const prisma = createPrisma(testDatabaseUrl());
+  const { id: projectId } = await createProject(prisma, name, `${name}-${randomUUID().slice(0, 8)}`);
+  const apiKey = (await createApiKey(prisma, projectId, 'test')).secret;
+  const revoked = await createApiKey(prisma, projectId, 'revoked');
+  await revokeApiKey(prisma, revoked.id);
+  await prisma.$disconnect();
   return {
     projectId,
     apiKey,
-    revokedKey,
+    revokedKey: revoked.secret,
     pool,
     cleanup: async () => {
       await pool.query('DELETE FROM samples WHERE instance_id IN (SELECT id FROM instances WHERE project_id = $1)', [projectId]);

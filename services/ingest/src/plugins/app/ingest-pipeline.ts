@@ -1,18 +1,33 @@
 // The pieces the ingest action needs besides the database: the group-commit
 // writer, the instance and metric-set caches, the rate limiter and the live
 // event bus the socket.io gateway listens on.
-import { EventEmitter } from 'node:events';
 import fp from 'fastify-plugin';
 import type { IngestBatch, SamplesAppended } from '@memsight/contracts';
 import { SampleWriter } from '../../lib/sample-writer';
 import { TokenBuckets } from '../../lib/token-bucket';
+import { LastSeenTracker } from '../../lib/last-seen';
 import { recordDeployMarker, upsertInstance } from '../../queries/upsert-instance';
 import { upsertMetricSet } from '../../queries/upsert-metric-set';
 
-export interface LiveEvents {
-  on(event: 'samples', listener: (projectId: string, payload: SamplesAppended) => void): this;
-  emit(event: 'samples', projectId: string, payload: SamplesAppended): boolean;
-  listenerCount(event: 'samples'): number;
+/**
+ * Where committed samples go for live dashboards. The socket.io gateway
+ * attaches itself; until then, and for instances nobody watches, ingest skips
+ * building live payloads at all (they cost CPU on every batch).
+ */
+export class LiveFeed {
+  private sink: { watches: (instanceId: string) => boolean; publish: (payload: SamplesAppended) => void } | undefined;
+
+  attach(sink: NonNullable<LiveFeed['sink']>): void {
+    this.sink = sink;
+  }
+
+  watches(instanceId: string): boolean {
+    return this.sink?.watches(instanceId) ?? false;
+  }
+
+  publish(payload: SamplesAppended): void {
+    this.sink?.publish(payload);
+  }
 }
 
 export class InstanceRegistry {
@@ -51,10 +66,11 @@ export class MetricSetRegistry {
 declare module 'fastify' {
   interface FastifyInstance {
     sampleWriter: SampleWriter;
+    lastSeen: LastSeenTracker;
     instances: InstanceRegistry;
     metricSets: MetricSetRegistry;
     ingestLimiter: TokenBuckets;
-    live: LiveEvents;
+    live: LiveFeed;
   }
 }
 
@@ -69,14 +85,18 @@ export default fp(
       onFlush: (seconds) => app.metrics.flushSeconds.observe(seconds),
     });
     app.decorate('sampleWriter', writer);
+    const lastSeen = new LastSeenTracker(app.pool, 5_000, (err) => app.log.warn({ err }, 'last-seen update failed'));
+    lastSeen.start();
+    app.decorate('lastSeen', lastSeen);
     app.decorate('instances', new InstanceRegistry(app.pool));
     app.decorate('metricSets', new MetricSetRegistry(app.pool));
     app.decorate('ingestLimiter', new TokenBuckets(app.config.rateLimitSamplesPerSecond, app.clock.now));
-    const live = new EventEmitter() as EventEmitter & LiveEvents;
-    live.setMaxListeners(0);
-    app.decorate('live', live);
+    app.decorate('live', new LiveFeed());
     // Registered before db's own onClose runs (hooks run in reverse order), so queued batches commit first.
-    app.addHook('onClose', async () => writer.close());
+    app.addHook('onClose', async () => {
+      await writer.close();
+      await lastSeen.stop();
+    });
   },
   { name: 'ingest-pipeline', dependencies: ['db', 'config', 'metrics'] },
 );

@@ -12,7 +12,8 @@ export async function decompressBody(request: FastifyRequest, _reply: FastifyRep
   if (encoding !== 'gzip') {
     throw new AppError(415, 'unsupported_encoding', `Content-Encoding "${encoding}" is not supported; send gzip or no encoding.`);
   }
-  const gunzip = createGunzip() as ReturnType<typeof createGunzip> & { receivedEncodedLength: number };
+  // Larger output chunks: fewer callbacks per body (inflating was a top cost in profiles).
+  const gunzip = createGunzip({ chunkSize: 128 * 1024 }) as ReturnType<typeof createGunzip> & { receivedEncodedLength: number };
   // Fastify compares Content-Length against the encoded bytes it was sent.
   gunzip.receivedEncodedLength = 0;
   payload.on('data', (chunk: Buffer) => {

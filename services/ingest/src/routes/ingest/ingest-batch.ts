@@ -38,10 +38,11 @@ export async function ingestBatch(app: FastifyInstance, projectId: string, batch
     throw err;
   }
   const accepted = outcome.duplicate ? checked.rows.length : outcome.stored;
+  if (checked.rows.length > 0) app.lastSeen.saw(instanceId, Math.max(...checked.rows.map((r) => r.ts)));
   app.metrics.batches.inc({ outcome: outcome.duplicate ? 'duplicate' : 'stored' });
   app.metrics.samples.inc({ outcome: 'accepted' }, accepted);
   app.metrics.samples.inc({ outcome: 'rejected' }, checked.rejected);
-  if (!outcome.duplicate && checked.rows.length > 0) publishLive(app, projectId, instanceId, batch, checked.rows);
+  if (!outcome.duplicate && checked.rows.length > 0 && app.live.watches(instanceId)) publishLive(app, instanceId, batch, checked.rows);
   return {
     accepted,
     rejected: checked.rejected + (checked.rows.length - accepted),
@@ -50,11 +51,10 @@ export async function ingestBatch(app: FastifyInstance, projectId: string, batch
   };
 }
 
-function publishLive(app: FastifyInstance, projectId: string, instanceId: string, batch: IngestBatch, rows: { ts: number; values: (number | null)[] }[]): void {
-  if (app.live.listenerCount('samples') === 0) return;
+function publishLive(app: FastifyInstance, instanceId: string, batch: IngestBatch, rows: { ts: number; values: (number | null)[] }[]): void {
   const picked = LIVE_METRICS.map((m) => batch.metrics.indexOf(m)).filter((i) => i >= 0);
   if (picked.length === 0) return;
-  app.live.emit('samples', projectId, {
+  app.live.publish({
     instanceId,
     metrics: picked.map((i) => batch.metrics[i]!),
     rows: rows.map((r) => [r.ts, ...picked.map((i) => r.values[i] ?? null)]),

@@ -1,0 +1,175 @@
+// `npm run bench:ingest`: HTTP ingest throughput against raw COPY, same run,
+// same samples, same PostgreSQL. Bounded: a fixed number of requests and a
+// deadline, on loopback only.
+//   ingest: gzip batches from many simulated instances, over real HTTP to a
+//           real ingest process, auth + validation + idempotency on, each
+//           request acknowledged after its transaction commits
+//   COPY:   the identical samples COPYed straight into the table layouts
+import http from 'node:http';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createApiKey, createPrisma, createProject, createPool, migrate, startEmbeddedPostgres, MIGRATIONS_DIR, type RunningPostgres } from '@memsight/db';
+import { freePort } from './lib/free-port';
+import { waitForHttp } from './lib/processes';
+import { batchFor, generateValues, gzipBatch, METRIC_NAMES, type BenchShape } from './bench/sample-data';
+import { copyBaselines, relationBytes } from './bench/copy-baseline';
+
+const root = path.resolve(import.meta.dirname, '..');
+const { values: args } = parseArgs({
+  options: {
+    instances: { type: 'string', default: '1000' },
+    timestamps: { type: 'string', default: '100' },
+    metrics: { type: 'string', default: '30' },
+    concurrency: { type: 'string', default: '16' },
+    'deadline-seconds': { type: 'string', default: '300' },
+    // Writes a V8 CPU profile of the ingest process here (open it in Chrome DevTools).
+    'profile-ingest': { type: 'string' },
+  },
+});
+const shape: BenchShape = { instances: Number(args.instances), timestamps: Number(args.timestamps), metrics: Number(args.metrics), stepMs: 10_000 };
+const concurrency = Number(args.concurrency);
+const total = shape.instances * shape.timestamps * shape.metrics;
+const deadline = Date.now() + Number(args['deadline-seconds']) * 1000;
+const say = (m: string) => process.stderr.write(`bench | ${m}\n`);
+const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(1)} k`);
+
+let embedded: RunningPostgres | undefined;
+let serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) {
+  embedded = await startEmbeddedPostgres({ dataDir: mkdtempSync(path.join(tmpdir(), 'memsight-bench-pg-')), port: await freePort(), persistent: false });
+  serverUrl = embedded.url;
+}
+const benchDb = `memsight_bench_${process.pid}`;
+const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${benchDb}` }).toString();
+const admin = new pg.Client({ connectionString: serverUrl });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${benchDb}`);
+const pool = createPool(benchUrl, 2);
+let ingest: ReturnType<typeof spawn> | undefined;
+
+try {
+  await migrate(pool, MIGRATIONS_DIR);
+  const prisma = createPrisma(benchUrl);
+  const project = await createProject(prisma, 'bench', 'bench');
+  const { secret: apiKey } = await createApiKey(prisma, project.id, 'bench');
+  await prisma.$disconnect();
+
+  say(`generating ${shape.instances} instances × ${shape.timestamps} timestamps × ${shape.metrics} metrics = ${fmt(total)} samples`);
+  const values = generateValues(shape);
+  const startMs = Date.now() - shape.timestamps * shape.stepMs;
+  const metrics = METRIC_NAMES(shape.metrics);
+  const bodies = values.map((rows, i) => gzipBatch(batchFor(i, startMs, shape, rows, metrics)));
+  const bodyBytes = bodies.reduce((n, b) => n + b.length, 0);
+
+  const port = await freePort();
+  const profile = args['profile-ingest'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['profile-ingest'])}`] : [];
+  ingest = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/server.ts'], {
+    cwd: path.join(root, 'services/ingest'),
+    env: { ...process.env, DATABASE_URL: benchUrl, INGEST_PORT: String(port), INGEST_RATE_LIMIT_SAMPLES_PER_SECOND: '0', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitForHttp(`http://127.0.0.1:${port}/readyz`, 60_000, (s) => s === 200);
+
+  say('raw COPY baselines…');
+  const copies = await copyBaselines(pool, values, startMs, shape);
+  await pool.query('CHECKPOINT');
+
+  // Steady state: agents register once and then stream for days, so each
+  // simulated instance first sends one small batch (not timed, not counted).
+  say('warming up: one registering batch per instance…');
+  for (let i = 0; i < shape.instances; i += concurrency) {
+    await Promise.all(
+      values.slice(i, i + concurrency).map(async (rows, k) => {
+        const warm = batchFor(i + k, startMs - shape.stepMs, shape, rows.slice(0, 1), metrics);
+        warm.seq = 0;
+        const res = await fetch(`http://127.0.0.1:${port}/v1/ingest`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+          body: JSON.stringify(warm),
+        });
+        if (res.status !== 200) throw new Error(`warm-up answered ${res.status}: ${await res.text()}`);
+      }),
+    );
+  }
+  const warmupRows = shape.instances;
+  const flushCount = async () =>
+    Number(/^memsight_ingest_flush_seconds_count (\S+)$/m.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())?.[1] ?? NaN);
+  const flushesBefore = await flushCount();
+
+  say(`HTTP ingest: ${bodies.length} gzip requests (${(bodyBytes / bodies.length / 1024).toFixed(1)} KiB each), ${concurrency} connections…`);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const send = (body: Buffer) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port, path: '/v1/ingest', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': body.length, authorization: `Bearer ${apiKey}` } },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  let next = 0;
+  let acceptedRows = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < bodies.length && Date.now() < deadline) {
+        const body = bodies[next++]!;
+        const t0 = performance.now();
+        const res = await send(body);
+        latencies.push(performance.now() - t0);
+        if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${res.text}`);
+        acceptedRows += JSON.parse(res.text).accepted;
+      }
+    }),
+  );
+  const httpSeconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  const ingestMetrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(ingestMetrics)?.[1] ?? NaN);
+  const flushes = metric('memsight_ingest_flush_seconds_count') - flushesBefore;
+  say(`${flushes} group commits, ${(bodies.length / flushes).toFixed(1)} requests each`);
+  if (acceptedRows !== shape.instances * shape.timestamps) throw new Error(`accepted ${acceptedRows} rows, expected ${shape.instances * shape.timestamps} (deadline hit?)`);
+
+  await pool.query('VACUUM ANALYZE samples');
+  const sizeClient = await pool.connect();
+  // Disk per sample of what ingest wrote, warm-up rows included in both counts.
+  const ingestBytes = ((await relationBytes(sizeClient, 'samples').finally(() => sizeClient.release())) * total) / (total + warmupRows * shape.metrics);
+  const httpRate = total / httpSeconds;
+  const best = copies.reduce((a, b) => (a.samplesPerSecond > b.samplesPerSecond ? a : b));
+  latencies.sort((a, b) => a - b);
+  const result = {
+    shape,
+    concurrency,
+    http: { seconds: httpSeconds, samplesPerSecond: httpRate, bytesPerSample: ingestBytes / total, p50Ms: latencies[Math.floor(latencies.length / 2)], p99Ms: latencies[Math.floor(latencies.length * 0.99)] },
+    copies,
+    ratioToBestCopy: httpRate / best.samplesPerSecond,
+    ratioToOurLayoutCopy: httpRate / copies[0]!.samplesPerSecond,
+  };
+  mkdirSync(path.join(root, 'artifacts'), { recursive: true });
+  writeFileSync(path.join(root, 'artifacts/bench-ingest.json'), JSON.stringify(result, null, 2));
+  const rows = [
+    ['HTTP POST /v1/ingest (gzip, auth, validation, idempotency, ack after commit)', httpRate, ingestBytes / total],
+    ...copies.map((c) => [c.layout, c.samplesPerSecond, c.bytesPerSample] as const),
+  ];
+  console.log(`\n${fmt(total)} samples (${shape.instances} instances × ${shape.timestamps} timestamps × ${shape.metrics} metrics)\n`);
+  for (const [name, rate, bytes] of rows) console.log(`${String(name).padEnd(80)} ${fmt(rate as number).padStart(8)} samples/s  ${(bytes as number).toFixed(1).padStart(5)} B/sample`);
+  console.log(`\nHTTP ingest / best raw COPY (${best.layout}): ${result.ratioToBestCopy.toFixed(2)}`);
+  console.log(`HTTP ingest / raw COPY into our layout: ${result.ratioToOurLayoutCopy.toFixed(2)}`);
+  console.log(`request latency p50 ${result.http.p50Ms!.toFixed(1)} ms, p99 ${result.http.p99Ms!.toFixed(1)} ms`);
+} finally {
+  ingest?.kill('SIGTERM');
+  await new Promise((r) => (ingest && ingest.exitCode === null ? ingest.once('exit', r) : r(null)));
+  await pool.end();
+  await admin.query(`DROP DATABASE IF EXISTS ${benchDb}`);
+  await admin.end();
+  await embedded?.stop();
+}

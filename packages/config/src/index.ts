@@ -36,3 +36,14 @@ export const LogLevelSchema = Type.Union(
   [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')],
   { default: 'info' },
 );
+
+/** For a service's entry point: the config, or a one-line reason on stderr and exit code 1 (no stack trace). */
+export function configOrExit<T>(load: () => T, service: string): T {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`memsight ${service}: ${err.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { loadConfig, LogLevelSchema } from '@memsight/config';
+import { configOrExit, loadConfig, LogLevelSchema } from '@memsight/config';
 
 export { ConfigError } from '@memsight/config';
 
@@ -22,4 +22,9 @@ export const ALERTER_ENV = {
 
 export function loadAlerterConfig(env: Record<string, string | undefined>, overrides: Partial<AlerterConfig> = {}): AlerterConfig {
   return loadConfig(AlerterConfigSchema, ALERTER_ENV, env, overrides, 'alerter');
+}
+
+/** The entry point's config: this process's environment, or exit with the reason. */
+export function loadAlerterConfigFromEnvironment(): AlerterConfig {
+  return configOrExit(() => loadAlerterConfig(process.env), 'alerter');
 }

@@ -1,7 +1,7 @@
 // Ingest's configuration: read from the environment once, at startup, and
 // checked against a schema. Everything else receives the typed object.
 import { Type, type Static } from 'typebox';
-import { loadConfig, LogLevelSchema } from '@memsight/config';
+import { configOrExit, loadConfig, LogLevelSchema } from '@memsight/config';
 
 export { ConfigError } from '@memsight/config';
 
@@ -41,4 +41,9 @@ export const INGEST_ENV = {
 
 export function loadIngestConfig(env: Record<string, string | undefined>, overrides: Partial<IngestConfig> = {}): IngestConfig {
   return loadConfig(IngestConfigSchema, INGEST_ENV, env, overrides, 'ingest');
+}
+
+/** The entry point's config: this process's environment, or exit with the reason. */
+export function loadIngestConfigFromEnvironment(): IngestConfig {
+  return configOrExit(() => loadIngestConfig(process.env), 'ingest');
 }

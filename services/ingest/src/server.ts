@@ -2,16 +2,9 @@
 import closeWithGrace from 'close-with-grace';
 import { createPool, migrate, MIGRATIONS_DIR } from '@memsight/db';
 import { buildIngest } from './build';
-import { ConfigError, loadIngestConfig, type IngestConfig } from './config';
+import { loadIngestConfigFromEnvironment } from './config';
 
-let config: IngestConfig;
-try {
-  config = loadIngestConfig(process.env);
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  process.stderr.write(`memsight ingest: ${err.message}\n`);
-  process.exit(1);
-}
+const config = loadIngestConfigFromEnvironment();
 // Migrations are idempotent and serialised by an advisory lock, so every
 // ingest replica can run them at start; the first one does the work.
 const migrationPool = createPool(config.databaseUrl, 1);

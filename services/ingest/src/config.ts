@@ -18,6 +18,7 @@ export const IngestConfigSchema = Type.Object({
   rateLimitSamplesPerSecond: Int(5_000_000, 0),
   flushIntervalMs: Int(5, 0),
   dbPoolSize: Int(8, 2),
+  decodeWorkers: Int(1, 0),
   apiKeyCacheTtlSeconds: Int(10, 0),
   liveWindowSeconds: Int(60, 1),
 });
@@ -35,6 +36,7 @@ export const INGEST_ENV = {
   INGEST_RATE_LIMIT_SAMPLES_PER_SECOND: 'rateLimitSamplesPerSecond',
   INGEST_FLUSH_INTERVAL_MS: 'flushIntervalMs',
   INGEST_DB_POOL_SIZE: 'dbPoolSize',
+  INGEST_DECODE_WORKERS: 'decodeWorkers',
   INGEST_API_KEY_CACHE_TTL_SECONDS: 'apiKeyCacheTtlSeconds',
   INGEST_LIVE_WINDOW_SECONDS: 'liveWindowSeconds',
 } as const satisfies Record<string, keyof IngestConfig>;

@@ -37,7 +37,7 @@ export class SampleWriter {
     if (this.closed) return Promise.reject(new WriterClosedError('ingest is shutting down'));
     return new Promise((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
-      this.queuedRows += job.rows.length;
+      this.queuedRows += job.rowCount;
       this.schedule();
     });
   }
@@ -69,8 +69,8 @@ export class SampleWriter {
     this.timer = undefined;
     let rows = 0;
     let n = 0;
-    while (n < this.queue.length && (n === 0 || rows + this.queue[n]!.job.rows.length <= this.opts.maxRowsPerFlush)) {
-      rows += this.queue[n]!.job.rows.length;
+    while (n < this.queue.length && (n === 0 || rows + this.queue[n]!.job.rowCount <= this.opts.maxRowsPerFlush)) {
+      rows += this.queue[n]!.job.rowCount;
       n++;
     }
     const group = this.queue.splice(0, n);

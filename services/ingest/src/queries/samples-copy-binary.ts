@@ -1,20 +1,22 @@
-// Encodes sample rows in PostgreSQL's binary COPY format. Binary instead of
-// text because turning millions of doubles into decimal strings (and Postgres
+// Sample rows in PostgreSQL's binary COPY format. Binary instead of text
+// because turning millions of doubles into decimal strings (and Postgres
 // parsing them back) was the largest cost on the ingest path; here each value
 // is eight bytes written as-is.
 // Format: https://www.postgresql.org/docs/current/sql-copy.html (Binary Format)
+//
+// Rows are encoded on a decode worker before the instance and metric-set ids
+// are known (they need the database), so those two fields are written as zero
+// and filled in by `stampIds` on the main thread.
 import type { SampleRow } from '../routes/ingest/validate-samples';
 
-export interface BinaryRows {
-  instanceId: string;
-  metricSetId: number;
-  rows: SampleRow[];
-}
+export const COPY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]); // + flags, extension length
+export const COPY_TRAILER = Buffer.from([0xff, 0xff]);
 
-const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const FLOAT8_OID = 701;
 const PG_EPOCH_MS = 946_684_800_000; // 2000-01-01T00:00:00Z
 const TWO_32 = 2 ** 32;
+const INSTANCE_ID_AT = 2 + 4; // after field count and length
+const METRIC_SET_ID_AT = 2 + (4 + 8) + (4 + 8) + 4;
 
 // Per row: field count, then (length, value) for instance_id int8, ts
 // timestamptz, metric_set_id int4, and the array header (ndim, hasnull,
@@ -27,43 +29,48 @@ function arrayBytes(values: (number | null)[]): number {
   return n;
 }
 
-export function encodeSamplesBinary(groups: BinaryRows[]): Buffer {
-  let size = SIGNATURE.length + 8 + 2;
-  for (const g of groups) for (const r of g.rows) size += ROW_FIXED + arrayBytes(r.values);
-  const buf = Buffer.allocUnsafe(size);
-  let o = SIGNATURE.copy(buf, 0);
-  o = buf.writeInt32BE(0, o); // flags
-  o = buf.writeInt32BE(0, o); // header extension length
-  for (const g of groups) {
-    const instanceId = BigInt(g.instanceId);
-    for (const { ts, values } of g.rows) {
-      o = buf.writeInt16BE(4, o);
-      o = buf.writeInt32BE(8, o);
-      o = buf.writeBigInt64BE(instanceId, o);
-      // timestamptz: microseconds since 2000-01-01, as int64 (hi, lo halves; fits in 53 bits).
-      const micros = (ts - PG_EPOCH_MS) * 1000;
-      const hi = Math.floor(micros / TWO_32);
-      o = buf.writeInt32BE(8, o);
-      o = buf.writeInt32BE(hi, o);
-      o = buf.writeUInt32BE(micros - hi * TWO_32, o);
-      o = buf.writeInt32BE(4, o);
-      o = buf.writeInt32BE(g.metricSetId, o);
-      o = buf.writeInt32BE(20 + arrayBytes(values), o);
-      o = buf.writeInt32BE(1, o); // ndim
-      o = buf.writeInt32BE(values.includes(null) ? 1 : 0, o);
-      o = buf.writeInt32BE(FLOAT8_OID, o);
-      o = buf.writeInt32BE(values.length, o);
-      o = buf.writeInt32BE(1, o); // lower bound
-      for (const v of values) {
-        if (v === null) {
-          o = buf.writeInt32BE(-1, o);
-        } else {
-          o = buf.writeInt32BE(8, o);
-          o = buf.writeDoubleBE(v, o);
-        }
+export function encodeSampleRows(rows: SampleRow[]): { rows: Uint8Array; rowOffsets: Uint32Array } {
+  let size = 0;
+  for (const r of rows) size += ROW_FIXED + arrayBytes(r.values);
+  const buf = Buffer.alloc(size);
+  const rowOffsets = new Uint32Array(rows.length);
+  let o = 0;
+  rows.forEach(({ ts, values }, i) => {
+    rowOffsets[i] = o;
+    o = buf.writeInt16BE(4, o);
+    o = buf.writeInt32BE(8, o) + 8; // instance_id, stamped later
+    // timestamptz: microseconds since 2000-01-01, as int64 (hi, lo halves; fits in 53 bits).
+    const micros = (ts - PG_EPOCH_MS) * 1000;
+    const hi = Math.floor(micros / TWO_32);
+    o = buf.writeInt32BE(8, o);
+    o = buf.writeInt32BE(hi, o);
+    o = buf.writeUInt32BE(micros - hi * TWO_32, o);
+    o = buf.writeInt32BE(4, o) + 4; // metric_set_id, stamped later
+    o = buf.writeInt32BE(20 + arrayBytes(values), o);
+    o = buf.writeInt32BE(1, o); // ndim
+    o = buf.writeInt32BE(values.includes(null) ? 1 : 0, o);
+    o = buf.writeInt32BE(FLOAT8_OID, o);
+    o = buf.writeInt32BE(values.length, o);
+    o = buf.writeInt32BE(1, o); // lower bound
+    for (const v of values) {
+      if (v === null) {
+        o = buf.writeInt32BE(-1, o);
+      } else {
+        o = buf.writeInt32BE(8, o);
+        o = buf.writeDoubleBE(v, o);
       }
     }
+  });
+  return { rows: buf, rowOffsets };
+}
+
+/** Fills in the instance and metric-set ids of rows made by `encodeSampleRows`. */
+export function stampIds(rows: Uint8Array, rowOffsets: Uint32Array, instanceId: string, metricSetId: number): Buffer {
+  const buf = Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength);
+  const id = BigInt(instanceId);
+  for (const o of rowOffsets) {
+    buf.writeBigInt64BE(id, o + INSTANCE_ID_AT);
+    buf.writeInt32BE(metricSetId, o + METRIC_SET_ID_AT);
   }
-  buf.writeInt16BE(-1, o); // trailer
   return buf;
 }

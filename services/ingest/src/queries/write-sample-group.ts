@@ -1,44 +1,40 @@
 // Writes a group of ingest batches in one transaction: the idempotency keys,
 // the samples (binary COPY) and the snapshots. Instances' last-seen times are
-// kept off this path (see last-seen.ts): one statement fewer per commit.
+// kept off this path (see lib/last-seen.ts): one statement fewer per commit.
 // Acknowledging only after this commits is what makes an agent's retry safe.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import type { Snapshot } from '@memsight/contracts';
-import type { SampleRow } from '../routes/ingest/validate-samples';
-import { encodeSamplesBinary } from './samples-copy-binary';
+import { COPY_HEADER, COPY_TRAILER } from './samples-copy-binary';
 
 export interface WriteJob {
   instanceId: string;
   seq: number;
-  metricSetId: number;
-  rows: SampleRow[];
+  /** Binary COPY rows of the accepted samples (see samples-copy-binary.ts). */
+  copy: Buffer;
+  rowCount: number;
   snapshots: Snapshot[];
 }
 
 export interface WriteOutcome {
   /** This (instance, seq) was stored before: nothing was written now. */
   duplicate: boolean;
-  /** Rows written now. Less than rows.length only when `tolerateExisting` skipped some. */
+  /** Rows written now. Less than rowCount only when `tolerateExisting` skipped some. */
   stored: number;
 }
 
 const keyOf = (j: WriteJob) => `${j.instanceId}:${j.seq}`;
+const copyStream = (jobs: WriteJob[]) => Readable.from([COPY_HEADER, ...jobs.map((j) => j.copy), COPY_TRAILER]);
 
-async function insertSamplesSkippingExisting(client: pg.PoolClient, jobs: WriteJob[]): Promise<number[]> {
-  const stored: number[] = [];
-  for (const job of jobs) {
-    const res = await client.query(
-      `INSERT INTO samples (instance_id, ts, metric_set_id, values)
-       SELECT $1, to_timestamp(t / 1000.0), $2, v::float8[] FROM unnest($3::float8[], $4::text[]) AS x(t, v)
-       ON CONFLICT DO NOTHING`,
-      [job.instanceId, job.metricSetId, job.rows.map((r) => r.ts), job.rows.map((r) => `{${r.values.map((v) => (v === null ? 'NULL' : v)).join(',')}}`)],
-    );
-    stored.push(res.rowCount ?? 0);
-  }
-  return stored;
+// Rows whose (instance, ts) is already stored are skipped: COPY into a
+// scratch table, then INSERT ... ON CONFLICT DO NOTHING. Only for one job.
+async function insertSkippingExisting(client: pg.PoolClient, job: WriteJob): Promise<number> {
+  await client.query(`CREATE TEMP TABLE IF NOT EXISTS incoming_samples (LIKE samples) ON COMMIT DELETE ROWS`);
+  await pipeline(copyStream([job]), client.query(copyStreams.from('COPY incoming_samples FROM STDIN (FORMAT binary)')));
+  const res = await client.query('INSERT INTO samples SELECT * FROM incoming_samples ON CONFLICT DO NOTHING');
+  return res.rowCount ?? 0;
 }
 
 export async function writeSampleGroup(
@@ -59,18 +55,16 @@ export async function writeSampleGroup(
        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[])
        ON CONFLICT DO NOTHING
        RETURNING instance_id::text || ':' || seq::text AS key`,
-      [unique.map((j) => j.instanceId), unique.map((j) => j.seq), unique.map((j) => j.rows.length)],
+      [unique.map((j) => j.instanceId), unique.map((j) => j.seq), unique.map((j) => j.rowCount)],
     );
     const freshKeys = new Set(fresh.rows.map((r) => r.key));
     const toWrite = unique.filter((j) => freshKeys.has(keyOf(j)));
     const storedByKey = new Map<string, number>();
     if (opts.tolerateExisting) {
-      const counts = await insertSamplesSkippingExisting(client, toWrite);
-      toWrite.forEach((j, i) => storedByKey.set(keyOf(j), counts[i]!));
-    } else if (toWrite.some((j) => j.rows.length > 0)) {
-      const copy = client.query(copyStreams.from('COPY samples (instance_id, ts, metric_set_id, values) FROM STDIN (FORMAT binary)'));
-      await pipeline(Readable.from([encodeSamplesBinary(toWrite)]), copy);
-      for (const j of toWrite) storedByKey.set(keyOf(j), j.rows.length);
+      for (const j of toWrite) storedByKey.set(keyOf(j), await insertSkippingExisting(client, j));
+    } else if (toWrite.some((j) => j.rowCount > 0)) {
+      await pipeline(copyStream(toWrite), client.query(copyStreams.from('COPY samples (instance_id, ts, metric_set_id, values) FROM STDIN (FORMAT binary)')));
+      for (const j of toWrite) storedByKey.set(keyOf(j), j.rowCount);
     }
     const snaps = toWrite.flatMap((j) => j.snapshots.map((s) => ({ id: j.instanceId, s })));
     if (snaps.length > 0) {
@@ -88,8 +82,7 @@ export async function writeSampleGroup(
     }
     await client.query('COMMIT');
     return jobs.map((j, i) => {
-      const isFirst = firstByKey.get(keyOf(j)) === i;
-      const written = isFirst && freshKeys.has(keyOf(j));
+      const written = firstByKey.get(keyOf(j)) === i && freshKeys.has(keyOf(j));
       return { duplicate: !written, stored: written ? (storedByKey.get(keyOf(j)) ?? 0) : 0 };
     });
   } catch (err) {

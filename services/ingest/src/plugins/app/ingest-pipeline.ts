@@ -3,9 +3,12 @@
 // event bus the socket.io gateway listens on.
 import fp from 'fastify-plugin';
 import type { IngestBatch, SamplesAppended } from '@memsight/contracts';
+
+type BatchIdentity = Pick<IngestBatch, 'instance' | 'agent'>;
 import { SampleWriter } from '../../lib/sample-writer';
 import { TokenBuckets } from '../../lib/token-bucket';
 import { LastSeenTracker } from '../../lib/last-seen';
+import { DecodePool } from '../../decode/decode-pool';
 import { recordDeployMarker, upsertInstance } from '../../queries/upsert-instance';
 import { upsertMetricSet } from '../../queries/upsert-metric-set';
 
@@ -35,7 +38,7 @@ export class InstanceRegistry {
   constructor(private readonly pool: import('pg').Pool) {}
 
   /** The server-side id of a batch's instance; writes to the database only when it is new or changed. */
-  async resolve(projectId: string, batch: IngestBatch, nowMs: number): Promise<string> {
+  async resolve(projectId: string, batch: BatchIdentity, nowMs: number): Promise<string> {
     const key = `${projectId}:${batch.instance.id}`;
     const fingerprint = JSON.stringify([batch.instance, batch.agent]);
     const hit = this.cache.get(key);
@@ -66,6 +69,7 @@ export class MetricSetRegistry {
 declare module 'fastify' {
   interface FastifyInstance {
     sampleWriter: SampleWriter;
+    decoder: DecodePool;
     lastSeen: LastSeenTracker;
     instances: InstanceRegistry;
     metricSets: MetricSetRegistry;
@@ -85,6 +89,8 @@ export default fp(
       onFlush: (seconds) => app.metrics.flushSeconds.observe(seconds),
     });
     app.decorate('sampleWriter', writer);
+    const decoder = new DecodePool(app.config.decodeWorkers, (err) => app.log.error({ err }, 'decode worker failed'));
+    app.decorate('decoder', decoder);
     const lastSeen = new LastSeenTracker(app.pool, 5_000, (err) => app.log.warn({ err }, 'last-seen update failed'));
     lastSeen.start();
     app.decorate('lastSeen', lastSeen);
@@ -96,6 +102,7 @@ export default fp(
     app.addHook('onClose', async () => {
       await writer.close();
       await lastSeen.stop();
+      await decoder.close();
     });
   },
   { name: 'ingest-pipeline', dependencies: ['db', 'config', 'metrics'] },

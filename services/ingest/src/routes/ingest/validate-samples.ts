@@ -28,7 +28,7 @@ export interface ValidatedSamples {
 
 const MAX_LISTED = 100;
 
-function checkSample(batch: IngestBatch, index: number, seen: Set<number>, w: SampleWindow): Rejection | undefined {
+function checkSample(batch: IngestBatch, index: number, seen: Set<number>, w: SampleWindow, nonFinite: Map<number, number>): Rejection | undefined {
   const { ts, values } = batch.samples[index]!;
   const metrics = batch.metrics;
   if (values.length !== metrics.length) {
@@ -36,7 +36,7 @@ function checkSample(batch: IngestBatch, index: number, seen: Set<number>, w: Sa
   }
   for (let m = 0; m < values.length; m++) {
     const v = values[m];
-    if (v !== null && !Number.isFinite(v)) {
+    if ((v !== null && !Number.isFinite(v)) || nonFinite.get(index) === m) {
       return { index, code: 'non_finite_value', message: `samples[${index}] value for ${metrics[m]} is not a finite number; send null when a metric is missing.` };
     }
   }
@@ -52,13 +52,14 @@ function checkSample(batch: IngestBatch, index: number, seen: Set<number>, w: Sa
   return undefined;
 }
 
-export function validateSamples(batch: IngestBatch, window: SampleWindow): ValidatedSamples {
+/** `nonFinite`: samples whose values held a non-finite number before parsing nulled it (index → metric column). */
+export function validateSamples(batch: IngestBatch, window: SampleWindow, nonFinite = new Map<number, number>()): ValidatedSamples {
   const rows: SampleRow[] = [];
   const rejections: Rejection[] = [];
   const seen = new Set<number>();
   let rejected = 0;
   for (let i = 0; i < batch.samples.length; i++) {
-    const problem = checkSample(batch, i, seen, window);
+    const problem = checkSample(batch, i, seen, window, nonFinite);
     if (problem) {
       rejected++;
       if (rejections.length < MAX_LISTED) rejections.push(problem);

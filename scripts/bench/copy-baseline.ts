@@ -10,6 +10,7 @@ import type { BenchShape } from './sample-data';
 
 export interface CopyResult {
   layout: string;
+  /** Median round. */
   seconds: number;
   samplesPerSecond: number;
   bytesPerSample: number;
@@ -52,7 +53,7 @@ function* columnRows(values: number[][][], startMs: number, shape: BenchShape): 
   }
 }
 
-export async function copyBaselines(pool: pg.Pool, values: number[][][], startMs: number, shape: BenchShape): Promise<CopyResult[]> {
+export async function copyBaselines(pool: pg.Pool, values: number[][][], startMs: number, shape: BenchShape, rounds: number): Promise<CopyResult[]> {
   const total = shape.instances * shape.timestamps * shape.metrics;
   const client = await pool.connect();
   try {
@@ -67,8 +68,20 @@ export async function copyBaselines(pool: pg.Pool, values: number[][][], startMs
     const cols = Array.from({ length: shape.metrics }, (_, m) => `m${m} float8`).join(', ');
     await client.query(`CREATE TABLE bench_copy_columns (instance_id bigint NOT NULL, ts timestamptz(3) NOT NULL, ${cols}, PRIMARY KEY (instance_id, ts))`);
 
-    const arraySeconds = await timedCopy(client, 'COPY bench_copy_array (instance_id, ts, metric_set_id, values) FROM STDIN', arrayRows(values, startMs, shape));
-    const columnSeconds = await timedCopy(client, 'COPY bench_copy_columns FROM STDIN', columnRows(values, startMs, shape));
+    // The median of several rounds: a single one-second COPY swings with
+    // checkpoints and with whatever else the machine is doing.
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const arrayTimes: number[] = [];
+    const columnTimes: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      await client.query('TRUNCATE bench_copy_array, bench_copy_columns');
+      await client.query('CHECKPOINT');
+      arrayTimes.push(await timedCopy(client, 'COPY bench_copy_array (instance_id, ts, metric_set_id, values) FROM STDIN', arrayRows(values, startMs, shape)));
+      await client.query('CHECKPOINT');
+      columnTimes.push(await timedCopy(client, 'COPY bench_copy_columns FROM STDIN', columnRows(values, startMs, shape)));
+    }
+    const arraySeconds = median(arrayTimes);
+    const columnSeconds = median(columnTimes);
     await client.query('VACUUM ANALYZE bench_copy_array');
     await client.query('VACUUM ANALYZE bench_copy_columns');
     const results: CopyResult[] = [

@@ -16,7 +16,7 @@ import { freePort } from './lib/free-port';
 import { waitForHttp } from './lib/processes';
 import { batchFor, generateValues, gzipBatch, METRIC_NAMES, type BenchShape } from './bench/sample-data';
 import { copyBaselines, relationBytes } from './bench/copy-baseline';
-import { postAll } from './bench/http-load';
+import { buildRequests, postAll } from './bench/http-load';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -110,7 +110,7 @@ try {
     const bodies = round === 0 ? firstBodies : values.map((rows, i) => gzipBatch({ ...batchFor(i, roundStart, shape, rows, metrics), seq: round + 1 }));
     say(`HTTP round ${round + 1}/${rounds}: ${bodies.length} gzip requests (${(bodyBytes / bodies.length / 1024).toFixed(1)} KiB each), ${concurrency} connections…`);
     const before = await flushCount();
-    const r = await postAll(port, apiKey, bodies, concurrency, deadline);
+    const r = await postAll(port, buildRequests(port, apiKey, bodies), concurrency, deadline);
     if (r.acceptedRows !== shape.instances * shape.timestamps) throw new Error(`accepted ${r.acceptedRows} rows, expected ${shape.instances * shape.timestamps} (deadline hit?)`);
     flushes += (await flushCount()) - before;
     rates.push(total / r.seconds);

@@ -104,13 +104,17 @@ try {
   const rates: number[] = [];
   const latencies: number[] = [];
   let flushes = 0;
-  for (let round = 0; round < rounds; round++) {
-    // Each round is the next stretch of time for every instance, as its agent would send it.
+  // Each round is the next stretch of time for every instance, as its agent
+  // would send it. All requests are built before any is timed.
+  const roundRequests = Array.from({ length: rounds }, (_, round) => {
     const roundStart = startMs + round * shape.timestamps * shape.stepMs;
     const bodies = round === 0 ? firstBodies : values.map((rows, i) => gzipBatch({ ...batchFor(i, roundStart, shape, rows, metrics), seq: round + 1 }));
-    say(`HTTP round ${round + 1}/${rounds}: ${bodies.length} gzip requests (${(bodyBytes / bodies.length / 1024).toFixed(1)} KiB each), ${concurrency} connections…`);
+    return buildRequests(port, apiKey, bodies);
+  });
+  for (let round = 0; round < rounds; round++) {
+    say(`HTTP round ${round + 1}/${rounds}: ${shape.instances} gzip requests (${(bodyBytes / shape.instances / 1024).toFixed(1)} KiB each), ${concurrency} connections…`);
     const before = await flushCount();
-    const r = await postAll(port, buildRequests(port, apiKey, bodies), concurrency, deadline);
+    const r = await postAll(port, roundRequests[round]!, concurrency, deadline);
     if (r.acceptedRows !== shape.instances * shape.timestamps) throw new Error(`accepted ${r.acceptedRows} rows, expected ${shape.instances * shape.timestamps} (deadline hit?)`);
     flushes += (await flushCount()) - before;
     rates.push(total / r.seconds);

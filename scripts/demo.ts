@@ -3,11 +3,16 @@
 import { parseArgs } from 'node:util';
 import { goldenNames, readGolden, rebaseBatch } from '@memsight/contracts/golden';
 
-const { values } = parseArgs({
-  options: { endpoint: { type: 'string', default: 'http://127.0.0.1:4100' }, key: { type: 'string' } },
-});
+const USAGE = 'usage: npm run demo -- --endpoint http://127.0.0.1:4100 --key msk_...\n';
+let values: { endpoint?: string; key?: string };
+try {
+  ({ values } = parseArgs({ options: { endpoint: { type: 'string', default: 'http://127.0.0.1:4100' }, key: { type: 'string' } } }));
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
 if (!values.key) {
-  process.stderr.write('usage: npm run demo -- --endpoint http://127.0.0.1:4100 --key msk_...\n');
+  process.stderr.write(`--key is required: the API key npm start printed.\n${USAGE}`);
   process.exit(2);
 }
 for (const name of goldenNames('valid')) {

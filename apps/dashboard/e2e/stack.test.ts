@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,7 @@ const CHROMIUM_ARGS = [
   '--no-first-run', '--disable-sync', '--disable-quic',
 ];
 
-describe('npm start → agent batch → dashboard in a browser', () => {
+describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a browser', () => {
   let stack: ChildProcess;
   let stdout = '';
   let stderr = '';
@@ -26,14 +27,18 @@ describe('npm start → agent batch → dashboard in a browser', () => {
   let dashboardUrl: string;
   let ingestUrl: string;
   let apiKey: string;
+  let pgPortInUse: number;
 
   before(async () => {
-    const [ingestPort, alerterPort, dashboardPort] = [await freePort(), await freePort(), await freePort()];
+    const [ingestPort, alerterPort, dashboardPort, pgPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    // No DATABASE_URL: the launcher starts its own embedded PostgreSQL, as on a fresh machine.
+    const { DATABASE_URL: _unused, ...env } = process.env;
     stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
       cwd: root,
       env: {
-        ...process.env,
-        MEMSIGHT_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'memsight-stack-')),
+        ...env,
+        MEMSIGHT_DATA_DIR: path.join(mkdtempSync(path.join(tmpdir(), 'memsight-stack-')), 'not-yet-created'),
+        MEMSIGHT_EMBEDDED_PG_PORT: String(pgPort),
         INGEST_PORT: String(ingestPort),
         ALERTER_PORT: String(alerterPort),
         DASHBOARD_PORT: String(dashboardPort),
@@ -51,6 +56,7 @@ describe('npm start → agent batch → dashboard in a browser', () => {
     dashboardUrl = /Dashboard:\s+(\S+)/.exec(stdout)![1]!;
     ingestUrl = /Ingest:\s+(\S+)\/v1\/ingest/.exec(stdout)![1]!;
     apiKey = /API key:\s+(\S+)/.exec(stdout)![1]!;
+    pgPortInUse = pgPort;
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
 
@@ -100,5 +106,12 @@ describe('npm start → agent batch → dashboard in a browser', () => {
     assert.equal(await exited, 0);
     await assert.rejects(fetch(dashboardUrl), 'the dashboard is down');
     await assert.rejects(fetch(`${ingestUrl}/livez`), 'ingest is down');
+    await assert.rejects(
+      new Promise((resolve, reject) => {
+        const socket = connect(pgPortInUse, '127.0.0.1', () => resolve(socket.end()));
+        socket.on('error', reject);
+      }),
+      'the embedded PostgreSQL is down',
+    );
   });
 });

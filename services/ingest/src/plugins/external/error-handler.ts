@@ -39,9 +39,6 @@ function mapError(err: FastifyError): Mapped {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { status: 400, code: 'invalid_request', message: 'Content-Length does not match the body that was sent.' };
   }
-  if (typeof err.code === 'string' && err.code.startsWith('Z_')) {
-    return { status: 400, code: 'invalid_request', message: 'The body is not valid gzip data; compress it with gzip or drop Content-Encoding.' };
-  }
   if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     const proto = /prototype|__proto__|constructor/i.test(err.message);
     return {

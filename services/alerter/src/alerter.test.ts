@@ -15,7 +15,9 @@ test('the alerter shell runs its detectors, reports ready, and closes cleanly', 
   try {
     const ready = await fetch(`${alerter.url}/readyz`);
     assert.equal(ready.status, 200);
+    await alerter.whenIdle();
     assert.equal(calls, 1, 'one evaluation ran at start');
+    assert.equal(alerter.evaluations(), 1);
     assert.equal((await fetch(`${alerter.url}/nope`)).status, 404);
   } finally {
     await alerter.close();

@@ -12,6 +12,8 @@ export interface Alerter {
   url: string;
   /** Evaluations completed since start. */
   evaluations: () => number;
+  /** Resolves when no evaluation is running. */
+  whenIdle: () => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -56,6 +58,9 @@ export async function startAlerter(config: AlerterConfig, detectors: Detector[] 
   return {
     url: `http://${config.host}:${port}`,
     evaluations: () => evaluations,
+    whenIdle: async () => {
+      await running;
+    },
     close: async () => {
       clearInterval(timer);
       await running;

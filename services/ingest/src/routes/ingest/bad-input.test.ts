@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { goldenNames, readGolden, readGoldenText, rebaseBatch } from '@memsight/contracts/golden';
-import { createTenant, gzipJson, startTestIngest, type Tenant } from '../../test/harness';
+import { createTenant, gzipJson, ManualClock, startTestIngest, type Tenant } from '../../test/harness';
 
 const BODY_LIMIT = 1024 * 1024;
 
@@ -165,9 +165,11 @@ describe('bad input to POST /v1/ingest', () => {
 describe('rate limiting', () => {
   test('a project over its rate gets 429 with Retry-After', async () => {
     const tenant = await createTenant('rate');
-    const { app, url } = await startTestIngest({ rateLimitSamplesPerSecond: 100 });
+    // A clock that stands still: no tokens refill between the two requests, however slow the machine.
+    const clock = new ManualClock();
+    const { app, url } = await startTestIngest({ rateLimitSamplesPerSecond: 100 }, clock);
     try {
-      const batch = rebaseBatch(readGolden('valid', 'node-batch'), Date.now()); // 60 values
+      const batch = rebaseBatch(readGolden('valid', 'node-batch'), clock.ms); // 60 values
       const send = (seq: number) =>
         fetch(`${url}/v1/ingest`, {
           method: 'POST',

@@ -12,7 +12,11 @@ interface Mapped {
   headers?: Record<string, string>;
 }
 
-function mapError(err: FastifyError): Mapped {
+// PostgreSQL unreachable, restarting or out of connections: the client should
+// retry later, so 503 rather than 500 (SQLSTATE classes 08 and 57P, 53300).
+const STORAGE_DOWN_CODES = /^(08...|57P0[1-3]|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)$/;
+
+export function mapError(err: FastifyError): Mapped {
   if (err instanceof AppError) {
     return { status: err.statusCode, code: err.code, message: err.message, details: err.details, headers: err.headers };
   }
@@ -48,6 +52,9 @@ function mapError(err: FastifyError): Mapped {
         ? 'The body contains a forbidden "__proto__" or "constructor" key. Remove it and send again.'
         : `The body is not valid JSON (${err.message}). Note that NaN and Infinity are not JSON; send null for a missing value.`,
     };
+  }
+  if (typeof err.code === 'string' && STORAGE_DOWN_CODES.test(err.code)) {
+    return { status: 503, code: 'unavailable', message: 'Storage is unavailable; retry shortly.', headers: { 'retry-after': '5' } };
   }
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
   if (status < 500) return { status, code: 'invalid_request', message: err.message };

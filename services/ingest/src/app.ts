@@ -5,7 +5,6 @@ import type { FastifyInstance } from 'fastify';
 import type { IngestConfig } from './config';
 import configPlugin, { type Clock } from './plugins/external/config';
 import errorHandler from './plugins/external/error-handler';
-import jsonParser from './plugins/external/json-parser';
 import db from './plugins/external/db';
 import metrics from './plugins/external/metrics';
 import swagger from './plugins/external/swagger';
@@ -27,7 +26,6 @@ export const systemClock: Clock = { now: () => Date.now() };
 export default async function ingestApp(app: FastifyInstance, opts: AppOptions): Promise<void> {
   await app.register(configPlugin, { config: opts.config, clock: opts.clock ?? systemClock });
   await app.register(errorHandler);
-  await app.register(jsonParser);
   await app.register(db);
   await app.register(metrics);
   await app.register(swagger);

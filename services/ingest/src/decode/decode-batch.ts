@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { Compile } from 'typebox/compile';
 import { IngestBatch } from '@memsight/contracts';
 import { AppError } from '../lib/errors';
-import { parseJsonBody } from '../plugins/external/json-parser';
+import { parseJsonBody } from './parse-json-body';
 import { validateSamples, type Rejection, type SampleWindow } from '../routes/ingest/validate-samples';
 import { encodeSampleRows } from '../queries/samples-copy-binary';
 

@@ -1,9 +1,7 @@
-// JSON bodies are parsed here rather than by Fastify's default parser so a bad
-// body gets an error that says what was wrong and where (Fastify's default
-// hides the parser message), while keeping its prototype-poisoning guard.
-import fp from 'fastify-plugin';
+// Parses an ingest body with an error that says what was wrong and where,
+// and refuses prototype-poisoning keys (`__proto__`, `constructor.prototype`).
 import sjson from 'secure-json-parse';
-import { AppError } from '../../lib/errors';
+import { AppError } from '../lib/errors';
 
 export function parseJsonBody(body: Buffer | string): unknown {
   const text = typeof body === 'string' ? body : body.toString('utf8');
@@ -22,17 +20,3 @@ export function parseJsonBody(body: Buffer | string): unknown {
     );
   }
 }
-
-export default fp(
-  async (app) => {
-    app.removeContentTypeParser('application/json');
-    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
-      try {
-        done(null, parseJsonBody(body));
-      } catch (err) {
-        done(err as Error, undefined);
-      }
-    });
-  },
-  { name: 'json-parser' },
-);

@@ -3,7 +3,7 @@
 // answered when that transaction commits. Fewer, larger transactions are what
 // let HTTP ingest approach the raw COPY rate.
 import type pg from 'pg';
-import { writeSampleGroup, type WriteJob, type WriteOutcome } from '../queries/write-sample-group';
+import { isUniqueViolation, writeSampleGroup, type WriteJob, type WriteOutcome } from '../queries/write-sample-group';
 
 interface Pending {
   job: WriteJob;
@@ -20,8 +20,6 @@ export interface SampleWriterOptions {
 }
 
 export class WriterClosedError extends Error {}
-
-const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
 
 export class SampleWriter {
   private queue: Pending[] = [];

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import type { Snapshot } from '@memsight/contracts';
 import { COPY_HEADER, COPY_TRAILER } from './samples-copy-binary';
+import { pipelinedCopy } from './pipelined-copy';
 
 export interface WriteJob {
   instanceId: string;
@@ -26,6 +27,11 @@ export interface WriteOutcome {
 }
 
 const keyOf = (j: WriteJob) => `${j.instanceId}:${j.seq}`;
+export const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
+const COPY_SAMPLES = 'COPY samples (instance_id, ts, metric_set_id, values) FROM STDIN (FORMAT binary)';
+// Every value in it is an integer we produced (instance ids from the
+// database, seq and counts checked by the schema), so it can be inlined.
+const keyValues = (jobs: WriteJob[]) => jobs.map((j) => `(${BigInt(j.instanceId)},${BigInt(j.seq)},${j.rowCount | 0})`).join(',');
 const copyStream = (jobs: WriteJob[]) => Readable.from([COPY_HEADER, ...jobs.map((j) => j.copy), COPY_TRAILER]);
 
 // Rows whose (instance, ts) is already stored are skipped: COPY into a
@@ -49,12 +55,25 @@ export async function writeSampleGroup(
 
   const client = await pool.connect();
   try {
-    // BEGIN and the key insert travel as one simple-protocol query: one round
-    // trip fewer per commit. Every value in it is an integer we produced
-    // (instance ids from the database, seq and counts checked by the schema).
-    const values = unique.map((j) => `(${BigInt(j.instanceId)},${BigInt(j.seq)},${j.rowCount | 0})`).join(',');
+    // The common case, fresh batches without snapshots: keys, samples and
+    // COMMIT in one round trip. A repeated key fails the whole transaction
+    // (no ON CONFLICT here), and the careful path below then sorts it out.
+    if (!opts.tolerateExisting && unique.every((j) => j.snapshots.length === 0)) {
+      try {
+        await pipelinedCopy(
+          client,
+          `BEGIN; INSERT INTO ingest_batches (instance_id, seq, sample_count) VALUES ${keyValues(unique)}; ${COPY_SAMPLES}; COMMIT`,
+          [COPY_HEADER, ...unique.map((j) => j.copy), COPY_TRAILER],
+        );
+        return jobs.map((j, i) => (firstByKey.get(keyOf(j)) === i ? { duplicate: false, stored: j.rowCount } : { duplicate: true, stored: 0 }));
+      } catch (err) {
+        await client.query('ROLLBACK');
+        if (!isUniqueViolation(err)) throw err;
+      }
+    }
+    // The careful path: find out which keys are new, and write only those.
     const [, fresh] = (await client.query(
-      `BEGIN; INSERT INTO ingest_batches (instance_id, seq, sample_count) VALUES ${values}
+      `BEGIN; INSERT INTO ingest_batches (instance_id, seq, sample_count) VALUES ${keyValues(unique)}
        ON CONFLICT DO NOTHING RETURNING instance_id::text || ':' || seq::text AS key`,
     )) as unknown as [pg.QueryResult, pg.QueryResult<{ key: string }>];
     const freshKeys = new Set(fresh.rows.map((r) => r.key));
@@ -63,7 +82,7 @@ export async function writeSampleGroup(
     if (opts.tolerateExisting) {
       for (const j of toWrite) storedByKey.set(keyOf(j), await insertSkippingExisting(client, j));
     } else if (toWrite.some((j) => j.rowCount > 0)) {
-      await pipeline(copyStream(toWrite), client.query(copyStreams.from('COPY samples (instance_id, ts, metric_set_id, values) FROM STDIN (FORMAT binary)')));
+      await pipeline(copyStream(toWrite), client.query(copyStreams.from(COPY_SAMPLES)));
       for (const j of toWrite) storedByKey.set(keyOf(j), j.rowCount);
     }
     const snaps = toWrite.flatMap((j) => j.snapshots.map((s) => ({ id: j.instanceId, s })));

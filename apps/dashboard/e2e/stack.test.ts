@@ -62,7 +62,14 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
 
   after(async () => {
     await browser?.close();
-    if (stack && stack.exitCode === null) stack.kill('SIGKILL');
+    if (!stack || stack.exitCode !== null) return;
+    // Ctrl-C first, so the launcher stops its children (PostgreSQL included):
+    // a SIGKILL alone would orphan them when an earlier step failed.
+    const exited = new Promise((resolve) => stack.once('exit', resolve));
+    stack.kill('SIGINT');
+    const timer = setTimeout(() => stack.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(timer);
   });
 
   // Unique per run: with DATABASE_URL set, the default project outlives the test.

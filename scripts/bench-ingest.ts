@@ -15,7 +15,7 @@ import { createApiKey, createPrisma, createProject, createPool, migrate, startEm
 import { freePort } from './lib/free-port';
 import { waitForHttp } from './lib/processes';
 import { batchFor, generateValues, gzipBatch, METRIC_NAMES, type BenchShape } from './bench/sample-data';
-import { copyBaselines, relationBytes } from './bench/copy-baseline';
+import { CopyBaselines, LAYOUTS, relationBytes } from './bench/copy-baseline';
 import { buildRequests, postAll } from './bench/http-load';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -25,7 +25,7 @@ const { values: args } = parseArgs({
     timestamps: { type: 'string', default: '100' },
     metrics: { type: 'string', default: '30' },
     concurrency: { type: 'string', default: '16' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     'deadline-seconds': { type: 'string', default: '300' },
     // Writes a V8 CPU profile of the ingest process here (open it in Chrome DevTools).
     'profile-ingest': { type: 'string' },
@@ -75,10 +75,6 @@ try {
   });
   await waitForHttp(`http://127.0.0.1:${port}/readyz`, 60_000, (s) => s === 200);
 
-  say('raw COPY baselines…');
-  const copies = await copyBaselines(pool, values, startMs, shape, Number(args.rounds));
-  await pool.query('CHECKPOINT');
-
   // Steady state: agents register once and then stream for days, so each
   // simulated instance first sends one small batch (not timed, not counted).
   say('warming up: one registering batch per instance…');
@@ -102,6 +98,7 @@ try {
 
   const rounds = Number(args.rounds);
   const rates: number[] = [];
+  const copyRates: number[][] = LAYOUTS.map(() => []);
   const latencies: number[] = [];
   let flushes = 0;
   // Each round is the next stretch of time for every instance, as its agent
@@ -111,8 +108,14 @@ try {
     const bodies = round === 0 ? firstBodies : values.map((rows, i) => gzipBatch({ ...batchFor(i, roundStart, shape, rows, metrics), seq: round + 1 }));
     return buildRequests(port, apiKey, bodies);
   });
+  // COPY and HTTP rounds alternate, each after a checkpoint, so each ratio
+  // compares two runs made a few seconds apart on the same machine.
+  const baselines = await CopyBaselines.create(pool, values, startMs, shape);
   for (let round = 0; round < rounds; round++) {
-    say(`HTTP round ${round + 1}/${rounds}: ${shape.instances} gzip requests (${(bodyBytes / shape.instances / 1024).toFixed(1)} KiB each), ${concurrency} connections…`);
+    say(`round ${round + 1}/${rounds}: raw COPY of the same samples into each layout…`);
+    (await baselines.round()).forEach((seconds, l) => copyRates[l]!.push(total / seconds));
+    await pool.query('CHECKPOINT');
+    say(`round ${round + 1}/${rounds}: ${shape.instances} gzip requests (${(bodyBytes / shape.instances / 1024).toFixed(1)} KiB each), ${concurrency} connections…`);
     const before = await flushCount();
     const r = await postAll(port, roundRequests[round]!, concurrency, deadline);
     if (r.acceptedRows !== shape.instances * shape.timestamps) throw new Error(`accepted ${r.acceptedRows} rows, expected ${shape.instances * shape.timestamps} (deadline hit?)`);
@@ -120,22 +123,28 @@ try {
     rates.push(total / r.seconds);
     latencies.push(...r.latenciesMs);
   }
+  const copyBytes = await baselines.finish();
   say(`${flushes} group commits, ${((rounds * shape.instances) / flushes).toFixed(1)} requests each`);
 
   await pool.query('VACUUM ANALYZE samples');
   const sizeClient = await pool.connect();
   // Disk per sample of what ingest wrote, warm-up rows included in both counts.
   const ingestBytes = ((await relationBytes(sizeClient, 'samples').finally(() => sizeClient.release())) * total) / (rounds * total + warmupRows * shape.metrics);
-  const httpRate = [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)]!;
-  const best = copies.reduce((a, b) => (a.samplesPerSecond > b.samplesPerSecond ? a : b));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const copies = LAYOUTS.map((layout, l) => ({ layout, rounds: copyRates[l]!, samplesPerSecond: median(copyRates[l]!), bytesPerSample: copyBytes[l]! }));
+  const bestIndex = copies.reduce((b, c, l) => (c.samplesPerSecond > copies[b]!.samplesPerSecond ? l : b), 0);
+  const best = copies[bestIndex]!;
+  // The ratio of each round to its own COPY round, then the median of those.
+  const ratioTo = (l: number) => median(rates.map((r, i) => r / copyRates[l]![i]!));
+  const httpRate = median(rates);
   latencies.sort((a, b) => a - b);
   const result = {
     shape,
     concurrency,
     http: { rounds: rates, samplesPerSecond: httpRate, bytesPerSample: ingestBytes / total, p50Ms: latencies[Math.floor(latencies.length / 2)], p99Ms: latencies[Math.floor(latencies.length * 0.99)] },
     copies,
-    ratioToBestCopy: httpRate / best.samplesPerSecond,
-    ratioToOurLayoutCopy: httpRate / copies[0]!.samplesPerSecond,
+    ratioToBestCopy: ratioTo(bestIndex),
+    ratioToOurLayoutCopy: ratioTo(0),
   };
   mkdirSync(path.join(root, 'artifacts'), { recursive: true });
   writeFileSync(path.join(root, 'artifacts/bench-ingest.json'), JSON.stringify(result, null, 2));
@@ -143,9 +152,10 @@ try {
     ['HTTP POST /v1/ingest (gzip, auth, validation, idempotency, ack after commit)', httpRate, ingestBytes / total],
     ...copies.map((c) => [c.layout, c.samplesPerSecond, c.bytesPerSample] as const),
   ];
-  console.log(`\n${fmt(total)} samples (${shape.instances} instances × ${shape.timestamps} timestamps × ${shape.metrics} metrics), median of ${args.rounds} rounds\n`);
+  console.log(`\n${fmt(total)} samples (${shape.instances} instances × ${shape.timestamps} timestamps × ${shape.metrics} metrics), median of ${args.rounds} interleaved rounds\n`);
   for (const [name, rate, bytes] of rows) console.log(`${String(name).padEnd(80)} ${fmt(rate as number).padStart(8)} samples/s  ${(bytes as number).toFixed(1).padStart(5)} B/sample`);
-  console.log(`\nHTTP ingest / best raw COPY (${best.layout}): ${result.ratioToBestCopy.toFixed(2)}`);
+  console.log(`\nHTTP ingest / best raw COPY (${best.layout}), median of per-round ratios: ${result.ratioToBestCopy.toFixed(2)}`);
+  console.log(`per round: ${rates.map((r, i) => `${fmt(r)}/${fmt(copyRates[bestIndex]![i]!)}`).join(', ')}`);
   console.log(`HTTP ingest / raw COPY into our layout: ${result.ratioToOurLayoutCopy.toFixed(2)}`);
   console.log(`request latency p50 ${result.http.p50Ms!.toFixed(1)} ms, p99 ${result.http.p99Ms!.toFixed(1)} ms`);
 } finally {

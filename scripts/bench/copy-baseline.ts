@@ -8,14 +8,6 @@ import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import type { BenchShape } from './sample-data';
 
-export interface CopyResult {
-  layout: string;
-  /** Median round. */
-  seconds: number;
-  samplesPerSecond: number;
-  bytesPerSample: number;
-}
-
 async function relationBytes(client: pg.PoolClient, table: string): Promise<number> {
   const { rows } = await client.query(
     `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::float8 AS bytes
@@ -53,10 +45,24 @@ function* columnRows(values: number[][][], startMs: number, shape: BenchShape): 
   }
 }
 
-export async function copyBaselines(pool: pg.Pool, values: number[][][], startMs: number, shape: BenchShape, rounds: number): Promise<CopyResult[]> {
-  const total = shape.instances * shape.timestamps * shape.metrics;
-  const client = await pool.connect();
-  try {
+export const LAYOUTS = ['COPY, row per (instance, ts) with float8[] (ours)', 'COPY, row per (instance, ts) with one column per metric'] as const;
+
+/**
+ * The two COPY tables, timed one round at a time so that the benchmark can
+ * interleave them with its HTTP rounds: this machine's speed drifts by a
+ * factor of two within minutes, so a ratio is only fair between rounds run
+ * side by side.
+ */
+export class CopyBaselines {
+  private constructor(
+    private readonly client: pg.PoolClient,
+    private readonly values: number[][][],
+    private readonly startMs: number,
+    private readonly shape: BenchShape,
+  ) {}
+
+  static async create(pool: pg.Pool, values: number[][][], startMs: number, shape: BenchShape): Promise<CopyBaselines> {
+    const client = await pool.connect();
     await client.query(`DROP TABLE IF EXISTS bench_copy_array, bench_copy_columns`);
     await client.query(`CREATE TABLE bench_copy_array (LIKE samples INCLUDING ALL) PARTITION BY RANGE (ts)`);
     const day = 86_400_000;
@@ -67,31 +73,33 @@ export async function copyBaselines(pool: pg.Pool, values: number[][][], startMs
     }
     const cols = Array.from({ length: shape.metrics }, (_, m) => `m${m} float8`).join(', ');
     await client.query(`CREATE TABLE bench_copy_columns (instance_id bigint NOT NULL, ts timestamptz(3) NOT NULL, ${cols}, PRIMARY KEY (instance_id, ts))`);
+    return new CopyBaselines(client, values, startMs, shape);
+  }
 
-    // The median of several rounds: a single one-second COPY swings with
-    // checkpoints and with whatever else the machine is doing.
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const arrayTimes: number[] = [];
-    const columnTimes: number[] = [];
-    for (let round = 0; round < rounds; round++) {
-      await client.query('TRUNCATE bench_copy_array, bench_copy_columns');
-      await client.query('CHECKPOINT');
-      arrayTimes.push(await timedCopy(client, 'COPY bench_copy_array (instance_id, ts, metric_set_id, values) FROM STDIN', arrayRows(values, startMs, shape)));
-      await client.query('CHECKPOINT');
-      columnTimes.push(await timedCopy(client, 'COPY bench_copy_columns FROM STDIN', columnRows(values, startMs, shape)));
+  /** One round: both layouts from empty, each after a checkpoint. Seconds per layout, in LAYOUTS order. */
+  async round(): Promise<number[]> {
+    const { client, values, startMs, shape } = this;
+    await client.query('TRUNCATE bench_copy_array, bench_copy_columns');
+    await client.query('CHECKPOINT');
+    const array = await timedCopy(client, 'COPY bench_copy_array (instance_id, ts, metric_set_id, values) FROM STDIN', arrayRows(values, startMs, shape));
+    await client.query('CHECKPOINT');
+    const columns = await timedCopy(client, 'COPY bench_copy_columns FROM STDIN', columnRows(values, startMs, shape));
+    return [array, columns];
+  }
+
+  /** Disk bytes per sample of what the last round wrote, in LAYOUTS order; drops the tables. */
+  async finish(): Promise<number[]> {
+    const { client, shape } = this;
+    const total = shape.instances * shape.timestamps * shape.metrics;
+    try {
+      await client.query('VACUUM ANALYZE bench_copy_array');
+      await client.query('VACUUM ANALYZE bench_copy_columns');
+      const bytes = [(await relationBytes(client, 'bench_copy_array')) / total, (await relationBytes(client, 'bench_copy_columns')) / total];
+      await client.query(`DROP TABLE bench_copy_array, bench_copy_columns`);
+      return bytes;
+    } finally {
+      client.release();
     }
-    const arraySeconds = median(arrayTimes);
-    const columnSeconds = median(columnTimes);
-    await client.query('VACUUM ANALYZE bench_copy_array');
-    await client.query('VACUUM ANALYZE bench_copy_columns');
-    const results: CopyResult[] = [
-      { layout: 'COPY, row per (instance, ts) with float8[] (ours)', seconds: arraySeconds, samplesPerSecond: total / arraySeconds, bytesPerSample: (await relationBytes(client, 'bench_copy_array')) / total },
-      { layout: 'COPY, row per (instance, ts) with one column per metric', seconds: columnSeconds, samplesPerSecond: total / columnSeconds, bytesPerSample: (await relationBytes(client, 'bench_copy_columns')) / total },
-    ];
-    await client.query(`DROP TABLE bench_copy_array, bench_copy_columns`);
-    return results;
-  } finally {
-    client.release();
   }
 }
 

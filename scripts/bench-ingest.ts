@@ -17,6 +17,7 @@ import { waitForHttp } from './lib/processes';
 import { batchFor, generateValues, gzipBatch, METRIC_NAMES, type BenchShape } from './bench/sample-data';
 import { CopyBaselines, LAYOUTS, relationBytes } from './bench/copy-baseline';
 import { buildRequests, postAll } from './bench/http-load';
+import { backendCpu, cpuBetween } from './bench/pg-cpu';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -63,7 +64,8 @@ try {
   const values = generateValues(shape);
   const startMs = Date.now() - Number(args.rounds) * shape.timestamps * shape.stepMs;
   const metrics = METRIC_NAMES(shape.metrics);
-  const firstBodies = values.map((rows, i) => gzipBatch(batchFor(i, startMs, shape, rows, metrics)));
+  const processStartMs = startMs - 60_000;
+  const firstBodies = values.map((rows, i) => gzipBatch(batchFor(i, startMs, shape, rows, metrics, processStartMs)));
   const bodyBytes = firstBodies.reduce((n, b) => n + b.length, 0);
 
   const port = await freePort();
@@ -81,7 +83,7 @@ try {
   for (let i = 0; i < shape.instances; i += concurrency) {
     await Promise.all(
       values.slice(i, i + concurrency).map(async (rows, k) => {
-        const warm = batchFor(i + k, startMs - shape.stepMs, shape, rows.slice(0, 1), metrics);
+        const warm = batchFor(i + k, startMs - shape.stepMs, shape, rows.slice(0, 1), metrics, processStartMs);
         warm.seq = 0;
         const res = await fetch(`http://127.0.0.1:${port}/v1/ingest`, {
           method: 'POST',
@@ -101,11 +103,13 @@ try {
   const copyRates: number[][] = LAYOUTS.map(() => []);
   const latencies: number[] = [];
   let flushes = 0;
+  let copyPgCpu = 0;
+  let httpPgCpu = 0;
   // Each round is the next stretch of time for every instance, as its agent
   // would send it. All requests are built before any is timed.
   const roundRequests = Array.from({ length: rounds }, (_, round) => {
     const roundStart = startMs + round * shape.timestamps * shape.stepMs;
-    const bodies = round === 0 ? firstBodies : values.map((rows, i) => gzipBatch({ ...batchFor(i, roundStart, shape, rows, metrics), seq: round + 1 }));
+    const bodies = round === 0 ? firstBodies : values.map((rows, i) => gzipBatch({ ...batchFor(i, roundStart, shape, rows, metrics, processStartMs), seq: round + 1 }));
     return buildRequests(port, apiKey, bodies);
   });
   // COPY and HTTP rounds alternate, each after a checkpoint, so each ratio
@@ -113,11 +117,15 @@ try {
   const baselines = await CopyBaselines.create(pool, values, startMs, shape);
   for (let round = 0; round < rounds; round++) {
     say(`round ${round + 1}/${rounds}: raw COPY of the same samples into each layout…`);
+    const copyCpu0 = backendCpu(benchDb);
     (await baselines.round()).forEach((seconds, l) => copyRates[l]!.push(total / seconds));
+    copyPgCpu += cpuBetween(copyCpu0, backendCpu(benchDb));
     await pool.query('CHECKPOINT');
     say(`round ${round + 1}/${rounds}: ${shape.instances} gzip requests (${(bodyBytes / shape.instances / 1024).toFixed(1)} KiB each), ${concurrency} connections…`);
     const before = await flushCount();
+    const httpCpu0 = backendCpu(benchDb);
     const r = await postAll(port, roundRequests[round]!, concurrency, deadline);
+    httpPgCpu += cpuBetween(httpCpu0, backendCpu(benchDb));
     if (r.acceptedRows !== shape.instances * shape.timestamps) throw new Error(`accepted ${r.acceptedRows} rows, expected ${shape.instances * shape.timestamps} (deadline hit?)`);
     flushes += (await flushCount()) - before;
     rates.push(total / r.seconds);
@@ -145,6 +153,8 @@ try {
     copies,
     ratioToBestCopy: ratioTo(bestIndex),
     ratioToOurLayoutCopy: ratioTo(0),
+    // Both COPY layouts together per round, so per 2 × rounds × total samples.
+    postgresCpuSecondsPerMillionSamples: { copy: (copyPgCpu * 1e6) / (2 * rounds * total), http: (httpPgCpu * 1e6) / (rounds * total) },
   };
   mkdirSync(path.join(root, 'artifacts'), { recursive: true });
   writeFileSync(path.join(root, 'artifacts/bench-ingest.json'), JSON.stringify(result, null, 2));
@@ -157,6 +167,8 @@ try {
   console.log(`\nHTTP ingest / best raw COPY (${best.layout}), median of per-round ratios: ${result.ratioToBestCopy.toFixed(2)}`);
   console.log(`per round: ${rates.map((r, i) => `${fmt(r)}/${fmt(copyRates[bestIndex]![i]!)}`).join(', ')}`);
   console.log(`HTTP ingest / raw COPY into our layout: ${result.ratioToOurLayoutCopy.toFixed(2)}`);
+  const pgCpu = result.postgresCpuSecondsPerMillionSamples;
+  console.log(`PostgreSQL backend CPU per million samples: ${pgCpu.copy.toFixed(2)} s in raw COPY, ${pgCpu.http.toFixed(2)} s in HTTP ingest`);
   console.log(`request latency p50 ${result.http.p50Ms!.toFixed(1)} ms, p99 ${result.http.p99Ms!.toFixed(1)} ms`);
 } finally {
   ingest?.kill('SIGTERM');

@@ -34,7 +34,13 @@ export function generateValues(shape: BenchShape): number[][][] {
   });
 }
 
-export function batchFor(instance: number, startMs: number, shape: BenchShape, values: number[][], metrics: string[]): IngestBatch {
+/**
+ * One agent batch. `processStartMs` is the simulated process's start time:
+ * it must stay the same across an instance's batches, because a changed
+ * start time means a restarted process and ingest then refreshes the
+ * instance's row (an upsert per batch, which real agents do not cause).
+ */
+export function batchFor(instance: number, startMs: number, shape: BenchShape, values: number[][], metrics: string[], processStartMs: number): IngestBatch {
   return {
     v: 1,
     agent: { name: 'memsight-bench', version: '0.0.0' },
@@ -45,7 +51,7 @@ export function batchFor(instance: number, startMs: number, shape: BenchShape, v
       pid: 1000 + instance,
       runtime: 'cpython',
       runtimeVersion: '3.11.7',
-      startedAt: startMs - 60_000,
+      startedAt: processStartMs,
     },
     seq: 1,
     metrics,

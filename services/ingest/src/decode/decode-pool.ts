@@ -26,6 +26,8 @@ export class DecodePool {
   constructor(
     private readonly size: number,
     private readonly onError: (err: unknown) => void,
+    // Tests swap in a worker that crashes on demand.
+    private readonly workerUrl: URL = WORKER_URL,
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
@@ -50,7 +52,7 @@ export class DecodePool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_URL, { execArgv: [] });
+    const worker = new Worker(this.workerUrl, { execArgv: [] });
     worker.unref();
     const slot: Slot = { worker, busy: 0 };
     worker.on('message', ({ id, result }: { id: number; result: DecodeResult }) => {

@@ -57,3 +57,21 @@ test('the worker pool answers like the inline decoder, for many requests at once
     await pool.close();
   }
 });
+
+test('a worker that dies fails only the request it held, and a fresh worker takes its place', { timeout: 20_000 }, async () => {
+  const errors: unknown[] = [];
+  const pool = new DecodePool(2, (err) => errors.push(err), new URL('./fixtures/crashing-worker.mjs', import.meta.url));
+  try {
+    // Two workers: the crashing body goes to the first, the other to the second.
+    const [crashed, served] = await Promise.allSettled([pool.decode(request(Buffer.from('crash'))), pool.decode(request(Buffer.from('neighbour')))]);
+    assert.equal(crashed.status, 'rejected');
+    assert.match(String((crashed as PromiseRejectedResult).reason), /decode worker exited/);
+    assert.equal(served.status, 'fulfilled');
+    // Both slots answer again, so the dead worker was replaced.
+    const after = await Promise.all([pool.decode(request(Buffer.from('one'))), pool.decode(request(Buffer.from('two')))]);
+    assert.deepEqual(after.map((r) => (r.ok ? 'ok' : r.error.message)), ['one', 'two']);
+    assert.deepEqual(errors, [], 'an exit is not an error event');
+  } finally {
+    await pool.close();
+  }
+});

@@ -1,0 +1,47 @@
+"""Wire format v1 batches (packages/contracts/src/wire.ts): the metric names
+once, then one row of values per tick in that order, null where a collector
+had nothing that tick."""
+from __future__ import annotations
+
+import gzip
+import json
+
+from . import AGENT_NAME, __version__
+
+WIRE_VERSION = 1
+
+
+def build_batch(instance: dict, seq: int, ticks: list, snapshots: list | None = None, dropped: int = 0) -> dict:
+    """`ticks`: [(ts_ms, {metric name: value})], oldest first."""
+    names: list = []
+    index: dict = {}
+    for _, values in ticks:
+        for name in values:
+            if name not in index:
+                index[name] = len(names)
+                names.append(name)
+    samples = []
+    for ts, values in ticks:
+        row = [None] * len(names)
+        for name, v in values.items():
+            # JSON has no NaN or Infinity; a reading that produced one is missing.
+            row[index[name]] = v if isinstance(v, int) or (isinstance(v, float) and v == v and abs(v) != float("inf")) else None
+        samples.append({"ts": int(ts), "values": row})
+    batch = {
+        "v": WIRE_VERSION,
+        "agent": {"name": AGENT_NAME, "version": __version__},
+        "instance": instance,
+        "seq": seq,
+        "metrics": names,
+        "samples": samples,
+    }
+    if snapshots:
+        batch["snapshots"] = snapshots
+    if dropped:
+        batch["dropped"] = dropped
+    return batch
+
+
+def encode(batch: dict) -> bytes:
+    """gzip JSON, compact, NaN refused (the server would answer 400)."""
+    return gzip.compress(json.dumps(batch, separators=(",", ":"), allow_nan=False).encode("utf-8"), compresslevel=6)

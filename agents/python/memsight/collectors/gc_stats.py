@@ -1,0 +1,85 @@
+"""The cyclic garbage collector: per-generation counts, collections,
+uncollectable objects, and pause times.
+
+Reference counting frees most objects at once; what reaches the collector is
+cycles. Collections that find nothing while generation 2 keeps growing, or a
+rising uncollectable count, are how a cycle leak looks from outside.
+"""
+from __future__ import annotations
+
+import gc as _gc
+import threading
+import time
+
+
+def read_gc(gc_module=_gc) -> dict:
+    """Counts, thresholds and cumulative stats per generation, plus gc.garbage and enabled."""
+    out: dict = {}
+    try:
+        out["count"] = list(gc_module.get_count())
+        out["threshold"] = list(gc_module.get_threshold())
+        out["enabled"] = 1 if gc_module.isenabled() else 0
+        out["garbage"] = len(gc_module.garbage)
+        stats = gc_module.get_stats()
+        out["collections"] = [s.get("collections", 0) for s in stats]
+        out["collected"] = [s.get("collected", 0) for s in stats]
+        out["uncollectable"] = [s.get("uncollectable", 0) for s in stats]
+    except Exception:  # an exotic interpreter without some of these: report what we have
+        pass
+    return out
+
+
+class GcPauseTimer:
+    """Times collections through gc.callbacks: count, total and max per generation.
+
+    `clock` returns seconds (time.perf_counter by default). `take()` returns
+    the cumulative count and total and the max since the previous take.
+    """
+
+    def __init__(self, clock=time.perf_counter, gc_module=_gc):
+        self._clock = clock
+        self._gc = gc_module
+        self._lock = threading.Lock()
+        self._started: dict = {}
+        self._count = [0, 0, 0]
+        self._total = [0.0, 0.0, 0.0]
+        self._max = [0.0, 0.0, 0.0]
+        self._installed = False
+
+    def _callback(self, phase, info):
+        # Runs inside the collector, on whichever thread triggered it: keep it tiny.
+        try:
+            gen = info.get("generation", 2)
+            if phase == "start":
+                self._started[threading.get_ident()] = self._clock()
+                return
+            began = self._started.pop(threading.get_ident(), None)
+            if began is None or not 0 <= gen <= 2:
+                return
+            took = self._clock() - began
+            with self._lock:
+                self._count[gen] += 1
+                self._total[gen] += took
+                if took > self._max[gen]:
+                    self._max[gen] = took
+        except Exception:
+            pass
+
+    def install(self) -> None:
+        if not self._installed:
+            self._gc.callbacks.append(self._callback)
+            self._installed = True
+
+    def uninstall(self) -> None:
+        if self._installed:
+            try:
+                self._gc.callbacks.remove(self._callback)
+            except ValueError:
+                pass
+            self._installed = False
+
+    def take(self) -> dict:
+        with self._lock:
+            out = {"count": list(self._count), "total": list(self._total), "max": list(self._max)}
+            self._max = [0.0, 0.0, 0.0]
+        return out

@@ -1,0 +1,87 @@
+import gc
+import os
+import tracemalloc
+import unittest
+import warnings
+
+from memsight.collectors import process
+from memsight.collectors.objects import TypeCounter
+from memsight.collectors.resource_warnings import ResourceWarningCounter
+from memsight.collectors.tracemalloc_sites import AllocationSites
+
+
+class LeakyEntry:
+    def __init__(self, n):
+        self.payload = "x" * 200 + str(n)
+
+
+class TypeCounterTest(unittest.TestCase):
+    def test_growth_of_a_leaking_type_between_snapshots(self):
+        counter = TypeCounter()
+        counter.take()
+        cache = [LeakyEntry(i) for i in range(5000)]
+        after = {row["type"]: row for row in counter.take(top=500)["types"]}
+        name = f"{__name__}.LeakyEntry"
+        self.assertGreaterEqual(after[name]["count"], 5000)
+        self.assertGreaterEqual(after[name]["growth"], 5000)
+        del cache
+
+    def test_stops_at_its_time_budget(self):
+        ticks = iter(range(10**9))
+        counter = TypeCounter(clock=lambda: next(ticks))  # every clock read is one "second" later
+        result = counter.take(budget_seconds=0.5)
+        self.assertFalse(result["complete"])
+        self.assertGreater(len(result["types"]), 0)
+
+
+class AllocationSitesTest(unittest.TestCase):
+    def setUp(self):
+        if tracemalloc.is_tracing():
+            self.skipTest("tracemalloc already running")
+
+    def test_the_top_growing_site_is_the_caches_line(self):
+        sites = AllocationSites(frames=4)
+        sites.start()
+        try:
+            cache = {}
+            sites.take()
+            for i in range(20000):
+                cache[i] = "v" * 100 + str(i)  # CACHE-LINE
+            rows = sites.take(top=10)
+            traced = sites.traced()
+        finally:
+            sites.stop()
+        with open(__file__) as f:
+            line = next(n for n, text in enumerate(f, 1) if "# CACHE-LINE" in text and "cache[i]" in text)
+        grown = max((r for r in rows if "growthBytes" in r), key=lambda r: r["growthBytes"])
+        self.assertEqual(grown["site"], f"{__file__}:{line}")
+        self.assertGreater(grown["growthBytes"], 20000 * 100)
+        self.assertEqual(grown["traceback"][0], grown["site"], "newest frame first")
+        self.assertGreater(traced["peak"], 2_000_000)
+        self.assertFalse(tracemalloc.is_tracing(), "stopped what it started")
+        del cache
+
+    def test_nothing_when_not_tracing(self):
+        self.assertEqual(AllocationSites().take(), [])
+        self.assertEqual(AllocationSites().traced(), {})
+
+
+class UnclosedFilesTest(unittest.TestCase):
+    def test_leaked_files_raise_the_fd_count_and_warnings_are_counted_quietly(self):
+        counter = ResourceWarningCounter(echo=False)
+        counter.install()
+        try:
+            before = process.read_open_fds().get("file", 0)
+            leaked = [open(__file__) for _ in range(5)]
+            self.assertEqual(process.read_open_fds()["file"], before + 5)
+            del leaked  # dropped without close(): each one warns
+            gc.collect()
+            self.assertEqual(counter.count, 5)
+        finally:
+            counter.uninstall()
+        self.assertNotEqual(warnings.showwarning, counter._show)
+        self.assertFalse([f for f in warnings.filters if f[0] == "always" and f[2] is ResourceWarning])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,73 @@
+"""Who is sending: the app, this process, and an instance id that belongs to
+this process alone. A forked child must mint a new id (its samples are a
+different process's), which the agent does from an at-fork hook."""
+from __future__ import annotations
+
+import os
+import platform
+import re
+import socket
+import sys
+import time
+import uuid
+
+_LABEL_KEY = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_.-]{0,62}$")
+
+
+def new_instance_id() -> str:
+    return "py-" + uuid.uuid4().hex[:20]
+
+
+def worker_name(environ=os.environ, argv=None) -> str | None:
+    """gunicorn or uwsgi worker identity, when the process is one."""
+    argv = sys.argv if argv is None else argv
+    if "uwsgi" in sys.modules or environ.get("UWSGI_ORIGINAL_PROC_NAME"):
+        try:
+            import uwsgi  # type: ignore[import-not-found]
+
+            return f"uwsgi:{uwsgi.worker_id()}"
+        except Exception:
+            return "uwsgi"
+    program = os.path.basename(argv[0]) if argv else ""
+    if "gunicorn" in program or "gunicorn" in environ.get("SERVER_SOFTWARE", ""):
+        return f"gunicorn:{os.getpid()}"
+    return None
+
+
+def clean_labels(labels: dict | None) -> dict:
+    """Labels the contract accepts: up to 32, safe keys, string values of at most 256 chars."""
+    out = {}
+    for k, v in (labels or {}).items():
+        if len(out) >= 32:
+            break
+        if isinstance(k, str) and _LABEL_KEY.match(k):
+            out[k] = str(v)[:256]
+    return out
+
+
+def instance_identity(app: str, instance_id: str, started_at_ms: int, app_version: str | None = None,
+                      labels: dict | None = None, memory_limit: int | None = None) -> dict:
+    identity = {
+        "id": instance_id,
+        "app": (app or "python-app")[:128],
+        "host": (socket.gethostname() or "unknown")[:255],
+        "pid": os.getpid(),
+        "runtime": "cpython",
+        "runtimeVersion": platform.python_version(),
+        "startedAt": int(started_at_ms),
+    }
+    if app_version:
+        identity["appVersion"] = str(app_version)[:128]
+    worker = worker_name()
+    if worker:
+        identity["worker"] = worker[:64]
+    if memory_limit is not None:
+        identity["memoryLimitBytes"] = int(memory_limit)
+    cleaned = clean_labels(labels)
+    if cleaned:
+        identity["labels"] = cleaned
+    return identity
+
+
+def now_ms(clock=time.time) -> int:
+    return int(clock() * 1000)

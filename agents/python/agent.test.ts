@@ -2,13 +2,13 @@
 // test reported as a subtest), and what a real Python process produces,
 // checked against the wire contract and the metric catalogue, then posted to
 // a real ingest and read back from PostgreSQL.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Compile } from 'typebox/compile';
 import { IngestBatch, describeMetric } from '@memsight/contracts';
-import { createTenant, startTestIngest, type Tenant } from '../../services/ingest/src/test/harness';
+import { useTenantAndIngest } from '../../services/ingest/src/test/harness';
 
 const run = promisify(execFile);
 const AGENT_DIR = import.meta.dirname;
@@ -75,35 +75,22 @@ describe('python agent: what a live process sends', () => {
 });
 
 describe('python agent → ingest → PostgreSQL', () => {
-  let tenant: Tenant;
-  let url: string;
-  let close: () => Promise<void>;
-
-  before(async () => {
-    tenant = await createTenant('python-agent');
-    const started = await startTestIngest();
-    url = started.url;
-    close = () => started.app.close();
-  });
-  after(async () => {
-    await close();
-    await tenant.cleanup();
-  });
+  const suite = useTenantAndIngest('python-agent');
 
   test("a live batch is stored value for value", async () => {
     const batch = await pythonSample('--app', 'python-agent-e2e', '--ticks', '2');
-    const res = await fetch(`${url}/v1/ingest`, {
+    const res = await fetch(`${suite.url}/v1/ingest`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.apiKey}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${suite.tenant.apiKey}` },
       body: JSON.stringify(batch),
     });
     assert.equal(res.status, 200, await res.clone().text());
     assert.equal((await res.json()).accepted, 2);
-    const { rows } = await tenant.pool.query<{ ts: Date; values: (number | null)[]; names: string[] }>(
+    const { rows } = await suite.tenant.pool.query<{ ts: Date; values: (number | null)[]; names: string[] }>(
       `SELECT s.ts, s.values, m.names FROM samples s
          JOIN instances i ON i.id = s.instance_id JOIN metric_sets m ON m.id = s.metric_set_id
         WHERE i.project_id = $1 AND i.agent_instance_id = $2 ORDER BY s.ts`,
-      [tenant.projectId, batch.instance.id],
+      [suite.tenant.projectId, batch.instance.id],
     );
     assert.deepEqual(rows.map((r) => r.ts.getTime()), batch.samples.map((s) => s.ts));
     assert.deepEqual(rows[0]!.names, batch.metrics);

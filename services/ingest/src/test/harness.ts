@@ -1,6 +1,7 @@
 // Test helpers: a tenant (project + API key) per suite, and ingest built on
 // the test database with an injectable clock. scripts/test.ts sets DATABASE_URL.
 import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { createApiKey, createPool, createPrisma, createProject, revokeApiKey } from '@memsight/db';
 import type pg from 'pg';
@@ -59,6 +60,26 @@ export async function startTestIngest(
   const app = await buildIngest({ config, clock });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url: address };
+}
+
+/**
+ * For a suite that posts to ingest as one tenant: registers the before/after
+ * hooks that make the tenant and start ingest, and returns what they set.
+ */
+export function useTenantAndIngest(name: string, overrides: Partial<IngestConfig> = {}): { tenant: Tenant; url: string } {
+  const suite = {} as { tenant: Tenant; url: string };
+  let app: FastifyInstance | undefined;
+  before(async () => {
+    suite.tenant = await createTenant(name);
+    const started = await startTestIngest(overrides);
+    app = started.app;
+    suite.url = started.url;
+  });
+  after(async () => {
+    await app?.close();
+    await suite.tenant?.cleanup();
+  });
+  return suite;
 }
 
 export function gzipJson(value: unknown): Buffer {

@@ -1,43 +1,30 @@
 // End to end over real HTTP on loopback: POST a golden batch, read it back
 // through the query API from Postgres, and retry it without storing twice.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
 import type { IngestBatch } from '@memsight/contracts';
-import { createTenant, gzipJson, startTestIngest, type Tenant } from '../../test/harness';
+import { gzipJson, useTenantAndIngest } from '../../test/harness';
 
 describe('POST /v1/ingest', () => {
-  let tenant: Tenant;
-  let url: string;
-  let close: () => Promise<void>;
-
-  before(async () => {
-    tenant = await createTenant('ingest');
-    const started = await startTestIngest();
-    url = started.url;
-    close = () => started.app.close();
-  });
-  after(async () => {
-    await close();
-    await tenant.cleanup();
-  });
+  const suite = useTenantAndIngest('ingest');
 
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${url}/v1/ingest`, {
+    fetch(`${suite.url}/v1/ingest`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.apiKey}`, ...headers },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${suite.tenant.apiKey}`, ...headers },
       body: body instanceof Buffer ? (body as BodyInit) : JSON.stringify(body),
     });
   const get = async (path: string) => {
-    const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${tenant.apiKey}` } });
+    const res = await fetch(`${suite.url}${path}`, { headers: { authorization: `Bearer ${suite.tenant.apiKey}` } });
     assert.equal(res.status, 200, await res.clone().text());
     return res.json() as Promise<any>;
   };
   const withInstance = (batch: IngestBatch, id: string): IngestBatch => ({ ...batch, instance: { ...batch.instance, id } });
   const storedRows = async (agentInstanceId: string) =>
-    Number((await tenant.pool.query(
+    Number((await suite.tenant.pool.query(
       `SELECT count(*) FROM samples s JOIN instances i ON i.id = s.instance_id WHERE i.project_id = $1 AND i.agent_instance_id = $2`,
-      [tenant.projectId, agentInstanceId],
+      [suite.tenant.projectId, agentInstanceId],
     )).rows[0].count);
 
   test('a golden batch posted over HTTP comes back from Postgres through the query API, value for value', async () => {
@@ -76,9 +63,9 @@ describe('POST /v1/ingest', () => {
     const second = await (await post(batch)).json();
     assert.equal(first.duplicate, false);
     assert.equal(second.duplicate, true);
-    const stored = await tenant.pool.query(
+    const stored = await suite.tenant.pool.query(
       `SELECT memory_limit_bytes FROM instances WHERE project_id = $1 AND agent_instance_id = 'retry-node-0001'`,
-      [tenant.projectId],
+      [suite.tenant.projectId],
     );
     assert.equal(stored.rows[0].memory_limit_bytes, null, 'a null limit stays null, not 0');
     assert.equal(second.accepted, batch.samples.length);
@@ -116,26 +103,26 @@ describe('POST /v1/ingest', () => {
     const batch = withInstance(rebaseBatch(readGolden('valid', 'python-batch'), Date.now()), 'snap-python-0001');
     batch.instance.appVersion = '9.9.9-snap';
     await post(batch);
-    const snaps = await tenant.pool.query(
+    const snaps = await suite.tenant.pool.query(
       `SELECT kind, entries FROM snapshots s JOIN instances i ON i.id = s.instance_id WHERE i.agent_instance_id = $1 ORDER BY kind`,
       ['snap-python-0001'],
     );
     assert.deepEqual(snaps.rows.map((r) => r.kind), ['allocation_sites', 'type_counts']);
     assert.equal(snaps.rows[0].entries.sites[0].site, 'app/cache.py:42');
-    const markers = await tenant.pool.query(
+    const markers = await suite.tenant.pool.query(
       `SELECT d.version, d.previous_version FROM deploy_markers d JOIN apps a ON a.id = d.app_id WHERE a.project_id = $1 AND d.version = '9.9.9-snap'`,
-      [tenant.projectId],
+      [suite.tenant.projectId],
     );
     assert.equal(markers.rowCount, 1);
     assert.equal(markers.rows[0].previous_version, '2.4.1');
   });
 
   test('/livez, /readyz, /metrics and /docs answer', async () => {
-    assert.equal((await fetch(`${url}/livez`)).status, 200);
-    assert.deepEqual(await (await fetch(`${url}/readyz`)).json(), { status: 'ok' });
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.equal((await fetch(`${suite.url}/livez`)).status, 200);
+    assert.deepEqual(await (await fetch(`${suite.url}/readyz`)).json(), { status: 'ok' });
+    const metrics = await (await fetch(`${suite.url}/metrics`)).text();
     assert.match(metrics, /memsight_ingest_batches_total\{outcome="stored"\} \d+/);
-    const openapi = await (await fetch(`${url}/docs/json`)).json();
+    const openapi = await (await fetch(`${suite.url}/docs/json`)).json();
     assert.ok(openapi.paths['/v1/ingest'].post, 'ingest route is documented');
     assert.ok(openapi.paths['/api/instances/{instanceId}/series'].get, 'series route is documented');
   });

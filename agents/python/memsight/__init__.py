@@ -1,9 +1,83 @@
 """memsight: memory monitoring for Python services.
 
-Importing this package does nothing: no thread, no file, no network. The
-sampler, transport and `start()` come with the rest of the agent; what is
-here are the collectors and the wire batch they feed.
+Importing this package does nothing: no thread, no file, no network.
+`memsight.start()` (or `python -m memsight run -- ...`) starts the agent.
 """
+from __future__ import annotations
+
+import threading
 
 __version__ = "0.1.0"
 AGENT_NAME = "memsight-python"
+
+_agent = None
+_lock = threading.Lock()
+_hooks_installed = False
+
+
+def start(**settings):
+    """Starts the agent once per process and returns it (None when disabled or on error).
+
+    Settings are keyword arguments (endpoint, api_key, app, app_version,
+    labels, interval, flush_interval, slow_interval, tracemalloc_frames,
+    buffer_bytes, timeout, log_level, disabled), else MEMSIGHT_* variables.
+    Never raises: a monitoring agent must not take its host down.
+    """
+    global _agent, _hooks_installed
+    try:
+        from .config import load_config
+        from .log import Log
+
+        with _lock:
+            if _agent is not None:
+                return _agent
+            boot_log = Log(settings.get("log_level") or "warning")
+            config = load_config(settings, warn=boot_log.warning)
+            if config.disabled:
+                return None
+            from .agent import Agent
+
+            agent = Agent(config, Log(config.log_level))
+            agent.start()
+            _agent = agent
+            if not _hooks_installed:
+                _install_process_hooks()
+                _hooks_installed = True
+            return agent
+    except Exception as err:  # pragma: no cover - the last line of defence
+        try:
+            import sys
+
+            sys.stderr.write(f"memsight ERROR: could not start: {err!r}\n")
+        except Exception:
+            pass
+        return None
+
+
+def stop(flush_deadline: float = 2.0) -> None:
+    """Stops the agent and sends what it holds, waiting at most `flush_deadline` seconds."""
+    global _agent
+    with _lock:
+        agent, _agent = _agent, None
+    if agent is not None:
+        agent.stop(flush_deadline)
+
+
+def _install_process_hooks() -> None:
+    import atexit
+    import os
+
+    atexit.register(stop)
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _after_fork_in_child() -> None:
+    global _lock
+    _lock = threading.Lock()  # the parent's may have been held by another thread mid-fork
+    agent = _agent
+    if agent is not None:
+        try:
+            agent.after_fork_in_child()
+        except Exception:
+            pass

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -55,6 +56,23 @@ def sample(args) -> dict:
     return build_batch(instance, args.seq, ticks, snapshots)
 
 
+def run(command: list) -> int:
+    """Executes `command` with the agent auto-started in it (through sitecustomize)."""
+    if not command:
+        sys.stderr.write("usage: python -m memsight run -- <program> [args...]\n")
+        return 2
+    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    autostart = os.path.join(package_parent, "memsight", "_autostart")
+    paths = [autostart, package_parent] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    os.environ["PYTHONPATH"] = os.pathsep.join(paths)
+    try:
+        os.execvp(command[0], command)
+    except OSError as err:
+        sys.stderr.write(f"memsight: cannot run {command[0]!r}: {err}\n")
+        return 127
+    return 0  # not reached
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m memsight")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -68,7 +86,12 @@ def main(argv=None) -> int:
     s.add_argument("--top", type=int, default=20)
     s.add_argument("--tracemalloc", action="store_true")
     s.add_argument("--frames", type=int, default=4)
+    r = sub.add_parser("run", help="run a program with the agent started in it (settings from MEMSIGHT_*)")
+    r.add_argument("program", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
+    if args.command == "run":
+        program = args.program[1:] if args.program[:1] == ["--"] else args.program
+        return run(program)
     if args.command == "sample":
         json.dump(sample(args), sys.stdout, allow_nan=False)
         sys.stdout.write("\n")

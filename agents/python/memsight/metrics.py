@@ -7,7 +7,6 @@ packages/contracts/src/metric-catalogue.ts). Attributes go into the name:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 from .collectors import cgroup, glibc, process, pymalloc
 from .collectors.gc_stats import GcPauseTimer, read_gc
@@ -25,16 +24,14 @@ _ARENAS = {
 }
 
 
-@dataclass
 class Sources:
-    """Where collectors read from; tests point these at fixtures."""
+    """Where collectors read from (tests point these at fixtures), and the stateful collectors."""
 
-    proc_root: str = "/proc"
-    pid: str = "self"
-    cgroup_root: str = "/sys/fs/cgroup"
-    ticks_per_second: int = field(default_factory=lambda: os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100)
-    gc_pauses: GcPauseTimer | None = None
-    resource_warnings: ResourceWarningCounter | None = None
+    def __init__(self, proc_root: str = "/proc", pid: str = "self", cgroup_root: str = "/sys/fs/cgroup",
+                 gc_pauses: GcPauseTimer | None = None, resource_warnings: ResourceWarningCounter | None = None):
+        self.proc_root, self.pid, self.cgroup_root = proc_root, pid, cgroup_root
+        self.ticks_per_second = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        self.gc_pauses, self.resource_warnings = gc_pauses, resource_warnings
 
 
 def _per_generation(out: dict, name: str, values) -> None:

@@ -1,0 +1,27 @@
+# Put on PYTHONPATH by `python -m memsight run`: starts the agent in the
+# program it launches, then hands over to the program's own sitecustomize.
+import sys
+
+
+def _chain_to_the_original():
+    here = __file__.rsplit("/", 1)[0]
+    me = sys.modules.pop("sitecustomize", None)
+    saved = sys.path[:]
+    sys.path[:] = [p for p in sys.path if p.rstrip("/") != here.rstrip("/")]
+    try:
+        import sitecustomize  # noqa: F401  the program's own, if it has one
+    except ImportError:
+        pass
+    finally:
+        sys.path[:] = saved
+        # The import system looks this module up by name when it finishes running it.
+        sys.modules["sitecustomize"] = me
+
+
+try:
+    _chain_to_the_original()
+    import memsight
+
+    memsight.start()
+except Exception as err:  # never stop the program from starting
+    sys.stderr.write(f"memsight ERROR: autostart failed: {err!r}\n")

@@ -1,0 +1,199 @@
+"""The running agent: one daemon thread that samples, batches and sends.
+
+Cheap metrics every `interval`; the arena report, type counts and
+tracemalloc snapshot every `slow_interval`, backing off when they overrun
+their time budget. Batches go to an outbox bounded in bytes and are sent
+oldest first; connection errors, 5xx and 429 are retried with exponential
+backoff and jitter (Retry-After honoured), other 4xx are dropped and logged
+once. Nothing here may raise into the host.
+"""
+from __future__ import annotations
+
+import random
+import threading
+import time
+
+from . import AGENT_NAME, __version__, metrics
+from .batch import build_batch, encode
+from .buffer import Outbox, PendingBatch
+from .collectors.cgroup import read_cgroup_memory
+from .collectors.gc_stats import GcPauseTimer
+from .collectors.objects import TypeCounter
+from .collectors.resource_warnings import ResourceWarningCounter
+from .collectors.tracemalloc_sites import AllocationSites
+from .identity import instance_identity, new_instance_id
+from .log import Log
+from .transport import HttpTransport, TransportError
+
+MAX_BACKOFF = 300.0
+MAX_SLOW_INTERVAL = 3600.0
+
+
+class Agent:
+    def __init__(self, config, log: Log | None = None, wall=time.time, monotonic=time.monotonic, sources: metrics.Sources | None = None):
+        self.config = config
+        self.log = log or Log(config.log_level)
+        self._wall = wall
+        self._mono = monotonic
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.gc_pauses = GcPauseTimer()
+        self.resource_warnings = ResourceWarningCounter()
+        self.sources = sources or metrics.Sources(gc_pauses=self.gc_pauses, resource_warnings=self.resource_warnings)
+        self.type_counter = TypeCounter()
+        self.sites = AllocationSites(config.tracemalloc_frames) if config.tracemalloc_frames > 0 else None
+        self.transport = HttpTransport(config.endpoint, config.api_key, config.timeout, f"{AGENT_NAME}/{__version__}")
+        self.outbox = Outbox(config.buffer_bytes)
+        self.sent_batches = 0
+        self._new_identity()
+
+    def _new_identity(self) -> None:
+        self.instance_id = new_instance_id()
+        self.started_at_ms = int(self._wall() * 1000)
+        self._seq = 0
+        self._ticks: list = []
+        self._snapshots: list = []
+        self._failures = 0
+        self._next_send = 0.0
+        self._slow_every = self.config.slow_interval
+        self._next_slow = self._mono()  # the first tick takes the slow picture too
+        self._next_flush = self._mono() + self.config.flush_interval
+        self.outbox.clear()
+
+    # --- lifecycle -------------------------------------------------------
+
+    def start(self) -> None:
+        self.gc_pauses.install()
+        self.resource_warnings.install()
+        if self.sites:
+            self.sites.start()
+        self._spawn()
+
+    def _spawn(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="memsight-agent", daemon=True)
+        self._thread.start()
+
+    def after_fork_in_child(self) -> None:
+        """A forked child is another process: new id, empty outbox, its own thread."""
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._new_identity()
+        self._spawn()
+
+    def stop(self, flush_deadline: float = 2.0) -> None:
+        """Stops the thread, then sends what is buffered until the deadline (seconds)."""
+        self._stop.set()
+        thread = self._thread
+        if thread and thread.is_alive() and thread is not threading.current_thread():
+            thread.join(timeout=flush_deadline)
+        # The thread may still be inside a long slow round: never wait past the deadline for it.
+        if self._lock.acquire(timeout=flush_deadline):
+            try:
+                self._flush()
+                self._send_pending(self._mono() + flush_deadline, ignore_backoff=True)
+            except Exception as err:
+                self.log.once("stop", "warning", f"final flush failed: {err}")
+            finally:
+                self._lock.release()
+        self.gc_pauses.uninstall()
+        self.resource_warnings.uninstall()
+        if self.sites:
+            self.sites.stop()
+
+    # --- the loop --------------------------------------------------------
+
+    def _run(self) -> None:
+        next_tick = self._mono()
+        while not self._stop.is_set():
+            try:
+                with self._lock:
+                    self.tick()
+            except Exception as err:  # a collector bug must cost us a tick, not the host its process
+                self.log.once(f"tick:{type(err).__name__}", "warning", f"sampling failed: {err!r}")
+            next_tick += self.config.interval
+            now = self._mono()
+            if next_tick < now:  # asleep (suspended host, debugger): skip, do not burst
+                next_tick = now + self.config.interval
+            self._stop.wait(next_tick - now)
+
+    def tick(self) -> None:
+        now = self._mono()
+        ts = int(self._wall() * 1000)
+        values = metrics.cheap(self.sources)
+        if self.sites:
+            values.update({f"cpython.tracemalloc.{k}": v for k, v in self.sites.traced().items()})
+        if now >= self._next_slow:
+            values.update(self._slow_round(ts))
+        self._ticks.append((ts, values))
+        if self._mono() >= self._next_flush:
+            self._flush()
+        self._send_pending(self._mono() + self.config.timeout)
+
+    def _slow_round(self, ts: int) -> dict:
+        started = self._mono()
+        values = metrics.arenas()
+        counts = self.type_counter.take(top=50, budget_seconds=self.config.slow_budget)
+        types = [{k: row[k] for k in ("type", "count", "growth")} for row in counts["types"]]
+        snapshots = [{"kind": "type_counts", "ts": ts, "types": types}]
+        if self.sites:
+            snapshots.append({"kind": "allocation_sites", "ts": ts, "source": "tracemalloc", "sites": self.sites.take(top=20)})
+        self._snapshots = (self._snapshots + snapshots)[-8:]
+        took = self._mono() - started
+        if took > self.config.slow_budget:
+            self._slow_every = min(MAX_SLOW_INTERVAL, self._slow_every * 2)
+            self.log.once("slow-backoff", "info", f"slow metrics took {took * 1000:.0f} ms; now every {self._slow_every:.0f}s")
+        else:
+            self._slow_every = max(self.config.slow_interval, self._slow_every / 2)
+        self._next_slow = self._mono() + self._slow_every
+        return values
+
+    def _flush(self) -> None:
+        self._next_flush = self._mono() + self.config.flush_interval
+        if not self._ticks:
+            return
+        identity = instance_identity(
+            self.config.app, self.instance_id, self.started_at_ms, self.config.app_version or None,
+            self.config.labels, read_cgroup_memory(self.sources.proc_root, self.sources.pid, self.sources.cgroup_root).get("limit"),
+        )
+        batch = build_batch(identity, self._seq, self._ticks, self._snapshots, self.outbox.take_dropped())
+        self.outbox.put(PendingBatch(self._seq, encode(batch), len(self._ticks)))
+        self._seq += 1
+        self._ticks = []
+        self._snapshots = []
+
+    def _send_pending(self, deadline: float, ignore_backoff: bool = False) -> None:
+        while True:
+            pending = self.outbox.peek()
+            now = self._mono()
+            if pending is None or now >= deadline or (now < self._next_send and not ignore_backoff):
+                return
+            try:
+                response = self.transport.post(pending.body)
+            except TransportError as err:
+                self._backoff(None, f"ingest unreachable: {err}")
+                return
+            if response.status < 300:
+                self.outbox.acknowledge(pending)
+                self.sent_batches += 1
+                if self._failures:
+                    self.log.info(f"ingest reachable again after {self._failures} failed tries")
+                self._failures = 0
+                self._next_send = 0.0
+            elif response.status == 429 or response.status >= 500:
+                self._backoff(response.retry_after, f"ingest answered {response.status}")
+                return
+            else:  # our batch or our key is wrong: resending cannot help
+                self.outbox.acknowledge(pending)
+                body = response.body[:300].decode("utf-8", "replace")
+                self.log.once(f"http:{response.status}", "warning", f"ingest refused a batch with {response.status}: {body}")
+
+    def _backoff(self, retry_after: float | None, reason: str) -> None:
+        self._failures += 1
+        delay = min(MAX_BACKOFF, self.config.interval * (2 ** min(self._failures - 1, 10)))
+        delay = delay * (0.5 + random.random() / 2)  # jitter: a fleet must not retry in step
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        self._next_send = self._mono() + delay
+        self.log.once(f"backoff:{reason.split(':')[0]}", "warning", f"{reason}; retrying with backoff (next in {delay:.1f}s)")

@@ -1,0 +1,67 @@
+"""The outbox: encoded batches waiting to be acknowledged, bounded in bytes.
+
+A batch is encoded once, with its sequence number, and re-sent byte for byte
+until ingest acknowledges it, so a retry can never be stored twice. When the
+bytes would exceed the cap the oldest batches go first, and their samples
+are counted; the count rides on the next batch built (`dropped`)."""
+from __future__ import annotations
+
+import threading
+from collections import deque
+
+
+class PendingBatch:
+    __slots__ = ("seq", "body", "samples")
+
+    def __init__(self, seq: int, body: bytes, samples: int):
+        self.seq, self.body, self.samples = seq, body, samples
+
+
+class Outbox:
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max(1, max_bytes)
+        self._queue: deque = deque()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.dropped_total = 0
+        self._dropped_unreported = 0
+
+    def __len__(self) -> int:
+        return len(self._queue)
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def put(self, batch: PendingBatch) -> None:
+        with self._lock:
+            self._queue.append(batch)
+            self._bytes += len(batch.body)
+            # Keep at least the newest batch, even if it alone is over the cap.
+            while self._bytes > self.max_bytes and len(self._queue) > 1:
+                old = self._queue.popleft()
+                self._bytes -= len(old.body)
+                self.dropped_total += old.samples
+                self._dropped_unreported += old.samples
+
+    def peek(self) -> PendingBatch | None:
+        with self._lock:
+            return self._queue[0] if self._queue else None
+
+    def acknowledge(self, batch: PendingBatch) -> None:
+        """Removes `batch` if it is still the oldest (it may have been dropped meanwhile)."""
+        with self._lock:
+            if self._queue and self._queue[0] is batch:
+                self._queue.popleft()
+                self._bytes -= len(batch.body)
+
+    def take_dropped(self) -> int:
+        """Samples dropped since the last call, for the next batch's `dropped` field."""
+        with self._lock:
+            n, self._dropped_unreported = self._dropped_unreported, 0
+            return n
+
+    def clear(self) -> None:
+        with self._lock:
+            self._queue.clear()
+            self._bytes = 0

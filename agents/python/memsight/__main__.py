@@ -36,7 +36,9 @@ def sample(args) -> dict:
                 time.sleep(args.interval)
             values = metrics.cheap(src)
             if i == 0:
-                values.update(metrics.arenas())
+                arenas = metrics.arenas()
+                values.update(arenas)
+            values.update(metrics.breakdown(values, arenas))
             if sites:
                 values.update({f"cpython.tracemalloc.{k}": v for k, v in sites.traced().items()})
             ticks.append((now_ms(), values))

@@ -9,7 +9,7 @@ once. Nothing here may raise into the host.
 """
 from __future__ import annotations
 
-import random
+import os
 import threading
 import time
 
@@ -20,7 +20,6 @@ from .collectors.cgroup import read_cgroup_memory
 from .collectors.gc_stats import GcPauseTimer
 from .collectors.objects import TypeCounter
 from .collectors.resource_warnings import ResourceWarningCounter
-from .collectors.tracemalloc_sites import AllocationSites
 from .identity import instance_identity, new_instance_id
 from .log import Log
 from .transport import HttpTransport, TransportError
@@ -42,7 +41,11 @@ class Agent:
         self.resource_warnings = ResourceWarningCounter()
         self.sources = sources or metrics.Sources(gc_pauses=self.gc_pauses, resource_warnings=self.resource_warnings)
         self.type_counter = TypeCounter()
-        self.sites = AllocationSites(config.tracemalloc_frames) if config.tracemalloc_frames > 0 else None
+        self.sites = None
+        if config.tracemalloc_frames > 0:  # imported only when asked for: tracemalloc pulls in pickle
+            from .collectors.tracemalloc_sites import AllocationSites
+
+            self.sites = AllocationSites(config.tracemalloc_frames)
         self.transport = HttpTransport(config.endpoint, config.api_key, config.timeout, f"{AGENT_NAME}/{__version__}")
         self.outbox = Outbox(config.buffer_bytes)
         self.sent_batches = 0
@@ -54,6 +57,7 @@ class Agent:
         self._seq = 0
         self._ticks: list = []
         self._snapshots: list = []
+        self._last_arenas: dict = {}
         self._failures = 0
         self._next_send = 0.0
         self._slow_every = self.config.slow_interval
@@ -121,11 +125,14 @@ class Agent:
     def tick(self) -> None:
         now = self._mono()
         ts = int(self._wall() * 1000)
-        values = metrics.cheap(self.sources)
+        slow = now >= self._next_slow
+        values = metrics.cheap(self.sources, full=slow)
         if self.sites:
             values.update({f"cpython.tracemalloc.{k}": v for k, v in self.sites.traced().items()})
-        if now >= self._next_slow:
-            values.update(self._slow_round(ts))
+        if slow:
+            self._last_arenas = self._slow_round(ts)
+            values.update(self._last_arenas)
+        values.update(metrics.breakdown(values, self._last_arenas))
         self._ticks.append((ts, values))
         if self._mono() >= self._next_flush:
             self._flush()
@@ -192,7 +199,7 @@ class Agent:
     def _backoff(self, retry_after: float | None, reason: str) -> None:
         self._failures += 1
         delay = min(MAX_BACKOFF, self.config.interval * (2 ** min(self._failures - 1, 10)))
-        delay = delay * (0.5 + random.random() / 2)  # jitter: a fleet must not retry in step
+        delay = delay * (0.5 + int.from_bytes(os.urandom(2), "big") / 131070)  # jitter: a fleet must not retry in step
         if retry_after is not None:
             delay = max(delay, retry_after)
         self._next_send = self._mono() + delay

@@ -4,18 +4,15 @@ different process's), which the agent does from an at-fork hook."""
 from __future__ import annotations
 
 import os
-import platform
 import re
-import socket
 import sys
 import time
-import uuid
 
 _LABEL_KEY = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_.-]{0,62}$")
 
 
 def new_instance_id() -> str:
-    return "py-" + uuid.uuid4().hex[:20]
+    return "py-" + os.urandom(10).hex()  # not uuid: it imports platform and more (RSS the host pays)
 
 
 def worker_name(environ=os.environ, argv=None) -> str | None:
@@ -50,10 +47,10 @@ def instance_identity(app: str, instance_id: str, started_at_ms: int, app_versio
     identity = {
         "id": instance_id,
         "app": (app or "python-app")[:128],
-        "host": (socket.gethostname() or "unknown")[:255],
+        "host": (_hostname() or "unknown")[:255],
         "pid": os.getpid(),
         "runtime": "cpython",
-        "runtimeVersion": platform.python_version(),
+        "runtimeVersion": "%d.%d.%d" % sys.version_info[:3],
         "startedAt": int(started_at_ms),
     }
     if app_version:
@@ -67,6 +64,13 @@ def instance_identity(app: str, instance_id: str, started_at_ms: int, app_versio
     if cleaned:
         identity["labels"] = cleaned
     return identity
+
+
+def _hostname() -> str:
+    try:
+        return os.uname().nodename
+    except AttributeError:  # Windows
+        return os.environ.get("COMPUTERNAME", "")
 
 
 def now_ms(clock=time.time) -> int:

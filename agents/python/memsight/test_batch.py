@@ -52,3 +52,12 @@ class IdentityTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class EndpointTest(unittest.TestCase):
+    def test_split_endpoint(self):
+        from memsight.transport import split_endpoint
+
+        self.assertEqual(split_endpoint("http://127.0.0.1:4100"), (False, "127.0.0.1", 4100, "", "127.0.0.1:4100"))
+        self.assertEqual(split_endpoint("https://u:p@ingest.example.com/memsight/"), (True, "ingest.example.com", 443, "/memsight/", "ingest.example.com"))
+        self.assertEqual(split_endpoint("http://[::1]:8080/x"), (False, "::1", 8080, "/x", "[::1]:8080"))

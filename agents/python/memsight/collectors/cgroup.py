@@ -58,6 +58,25 @@ def _existing_dir(root: str, rel: str) -> str | None:
     return None
 
 
+def memory_usage_file(proc_root: str = "/proc", pid: str = "self", cgroup_root: str = "/sys/fs/cgroup") -> str | None:
+    """The one file to read for usage each tick (resolved once: finding it costs several reads)."""
+    v2, v1 = _memberships(proc_root, pid)
+    if v2 is not None:
+        d = _existing_dir(cgroup_root, v2)
+        if d and os.path.exists(os.path.join(d, "memory.current")):
+            return os.path.join(d, "memory.current")
+    if v1 is not None:
+        d = _existing_dir(os.path.join(cgroup_root, "memory"), v1)
+        if d and os.path.exists(os.path.join(d, "memory.usage_in_bytes")):
+            return os.path.join(d, "memory.usage_in_bytes")
+    return None
+
+
+def read_usage(path: str | None) -> dict:
+    value = _read_int(path) if path else None
+    return {"usage": value} if value is not None else {}
+
+
 def read_cgroup_memory(proc_root: str = "/proc", pid: str = "self", cgroup_root: str = "/sys/fs/cgroup") -> dict:
     """usage, limit (absent when unlimited) and oom_kills, for cgroup v2 or v1."""
     v2, v1 = _memberships(proc_root, pid)

@@ -7,7 +7,6 @@ data: free / arena is the fragmentation ratio. Absent on musl and macOS.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 
 
 class _Mallinfo2(ctypes.Structure):
@@ -19,12 +18,22 @@ class _Mallinfo2(ctypes.Structure):
 _loaded = None
 
 
+def _libc():
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        # find_library runs ldconfig in a subprocess: only when the usual name fails.
+        from ctypes.util import find_library
+
+        return ctypes.CDLL(find_library("c"))
+
+
 def _mallinfo2():
     global _loaded
     if _loaded is None:
         _loaded = False
         try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            libc = _libc()
             fn = libc.mallinfo2
             fn.restype = _Mallinfo2
             fn.argtypes = []

@@ -21,15 +21,63 @@ _STATUS_FIELDS = {
 
 
 def _read(path: str) -> str | None:
+    # os.read, not open(): the text layer cost more than the kernel's work
+    # here (98 µs against 21 µs for /proc/self/status), every tick.
     try:
-        with open(path, "r", encoding="ascii", errors="replace") as f:
-            return f.read()
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return None
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks).decode("ascii", "replace")
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def read_stat(proc_root: str = "/proc", pid: str = "self", ticks_per_second: int = 100) -> dict:
+    """The every-tick reading, from /proc/<pid>/stat and statm: RSS, VMS, the
+    file-backed/anonymous split, threads and CPU seconds. Two short reads."""
+    out: dict = {}
+    text = _read(os.path.join(proc_root, str(pid), "stat"))
+    if text and ")" in text:
+        # The command name may contain spaces and parentheses; fields start after the last ')'.
+        f = text[text.rindex(")") + 2:].split()
+        try:
+            out["cpu_seconds"] = (int(f[11]) + int(f[12])) / ticks_per_second
+            out["threads"] = int(f[17])
+            out["vms"] = int(f[20])
+            out["rss"] = int(f[21]) * _PAGE
+        except (IndexError, ValueError):
+            pass
+    statm = (_read(os.path.join(proc_root, str(pid), "statm")) or "").split()
+    if len(statm) >= 3 and statm[1].isdigit() and statm[2].isdigit():
+        resident, shared = int(statm[1]) * _PAGE, int(statm[2]) * _PAGE
+        out["rss"] = resident
+        out["rss_file"] = shared  # file-backed and shared memory
+        out["rss_anon"] = resident - shared
+    return out
+
+
+def count_open_fds(proc_root: str = "/proc", pid: str = "self") -> dict:
+    """The number of open fds (one listdir); read_open_fds sorts them by kind, at the slower rate."""
+    try:
+        return {"total": len(os.listdir(os.path.join(proc_root, str(pid), "fd")))}
+    except OSError:
+        return {}
 
 
 def read_memory(proc_root: str = "/proc", pid: str = "self") -> dict:
-    """RSS, VMS, peak RSS, anon/file RSS and swap in bytes, plus the thread count."""
+    """RSS, VMS, peak RSS, anon/file RSS and swap in bytes, plus the thread count, from status."""
     text = _read(os.path.join(proc_root, str(pid), "status"))
     out: dict = {}
     if text is None:
@@ -108,13 +156,6 @@ def read_max_fds(proc_root: str = "/proc", pid: str = "self") -> dict:
 
 
 def read_cpu_seconds(proc_root: str = "/proc", pid: str = "self", ticks_per_second: int = 100) -> dict:
-    """User + system CPU time in seconds, from /proc/<pid>/stat."""
-    text = _read(os.path.join(proc_root, str(pid), "stat"))
-    if text is None or ")" not in text:
-        return {}
-    # The command name may contain spaces and parentheses; fields start after the last ')'.
-    fields = text[text.rindex(")") + 2:].split()
-    try:
-        return {"cpu_seconds": (int(fields[11]) + int(fields[12])) / ticks_per_second}
-    except (IndexError, ValueError):
-        return {}
+    """User + system CPU time in seconds."""
+    stat = read_stat(proc_root, pid, ticks_per_second)
+    return {"cpu_seconds": stat["cpu_seconds"]} if "cpu_seconds" in stat else {}

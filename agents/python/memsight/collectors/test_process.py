@@ -28,8 +28,19 @@ class ProcessCollectorTest(unittest.TestCase):
         self.assertEqual(process.read_max_fds(PROC, "4242"), {"max_fds": 20000})
         self.assertEqual(process.read_cpu_seconds(PROC, "4242", ticks_per_second=100), {"cpu_seconds": 0.08})
 
+    def test_every_tick_reading_from_stat_and_statm(self):
+        page = os.sysconf("SC_PAGE_SIZE")
+        m = process.read_stat(PROC, "4242", ticks_per_second=100)
+        self.assertEqual(m["cpu_seconds"], 0.08)
+        self.assertEqual(m["threads"], 1)
+        self.assertEqual(m["vms"], 16961536)
+        self.assertEqual(m["rss"], 3399 * page, "statm's resident count wins over stat's")
+        self.assertEqual(m["rss_file"], 1680 * page)
+        self.assertEqual(m["rss_anon"], (3399 - 1680) * page)
+        self.assertEqual(process.count_open_fds(PROC, "4242"), {"total": 8})
+
     def test_missing_process_is_empty_not_an_error(self):
-        for read in (process.read_memory, process.read_smaps_rollup, process.read_open_fds, process.read_max_fds, process.read_cpu_seconds):
+        for read in (process.read_memory, process.read_smaps_rollup, process.read_open_fds, process.read_max_fds, process.read_cpu_seconds, process.read_stat, process.count_open_fds):
             self.assertEqual(read(PROC, "999999"), {}, read.__name__)
 
     def test_this_process_reads_live(self):

@@ -1,0 +1,106 @@
+"""`npm run bench:python-agent`: what the memsight Python agent costs its
+host, side by side with prometheus_client's default collectors (process, gc,
+platform) collected at the same interval, in the same run.
+
+Per interval (1 s and 10 s) each mode runs in its own fresh interpreter with
+the same request loop: bare (baseline), memsight (posting to a local HTTP
+sink), prometheus_client. Reported against the bare run: the collecting
+thread's CPU (% of one core), RSS added, and extra p99 request latency.
+Then, in this process, the CPU per collection of the metrics both collect.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+AGENT_ROOT = os.path.dirname(HERE)
+sys.path.insert(0, AGENT_ROOT)
+
+
+def pick_python() -> str:
+    """An interpreter that has prometheus_client (Debian: apt-get install python3-prometheus-client)."""
+    for candidate in (os.environ.get("MEMSIGHT_BENCH_PYTHON"), "/usr/bin/python3", sys.executable):
+        if candidate and subprocess.run([candidate, "-c", "import prometheus_client"], capture_output=True).returncode == 0:
+            return candidate
+    sys.exit("bench: no python3 with prometheus_client; on Debian: apt-get install -y python3-prometheus-client")
+
+
+def run_host(python: str, mode: str, interval: float, duration: float, endpoint: str) -> dict:
+    out = subprocess.run([python, os.path.join(HERE, "host.py"), mode, str(interval), str(duration), endpoint],
+                         env=dict(os.environ, PYTHONPATH=AGENT_ROOT), capture_output=True, text=True, timeout=duration + 60)
+    if out.returncode != 0:
+        sys.exit(f"bench: host {mode} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def shared_metrics_cost(python: str) -> dict:
+    code = r"""
+import json, time
+from memsight.collectors import process
+from memsight.collectors.gc_stats import read_gc
+from prometheus_client import GCCollector, PlatformCollector, ProcessCollector, CollectorRegistry
+registry = CollectorRegistry()
+peer = [ProcessCollector(registry=registry), GCCollector(registry=registry), PlatformCollector(registry=registry)]
+def ours():  # the same ground: RSS, VMS, CPU, fd count, fd limit, GC per generation
+    process.read_stat(); process.count_open_fds(); process.read_max_fds(); read_gc()
+def theirs():
+    for c in peer: list(c.collect())
+def per_call(fn, n=2000):
+    fn(); t = time.process_time()
+    for _ in range(n): fn()
+    return (time.process_time() - t) / n
+rounds = [(per_call(ours), per_call(theirs)) for _ in range(5)]
+rounds.sort(key=lambda r: r[0] / r[1])
+print(json.dumps({"ours": rounds[2][0], "theirs": rounds[2][1]}))
+"""
+    out = subprocess.run([python, "-c", code], env=dict(os.environ, PYTHONPATH=AGENT_ROOT), capture_output=True, text=True, timeout=300)
+    if out.returncode != 0:
+        sys.exit(f"bench: shared-metrics run failed:\n{out.stderr}")
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    python = pick_python()
+    version = subprocess.run([python, "-c", "import platform; print(platform.python_version())"], capture_output=True, text=True).stdout.strip()
+    sink = subprocess.Popen([python, os.path.join(HERE, "sink.py")], stdout=subprocess.PIPE, text=True)
+    endpoint = f"http://127.0.0.1:{sink.stdout.readline().strip()}"
+    results = {"python": version, "intervals": []}
+    try:
+        for interval, duration in ((1.0, 20.0), (10.0, 60.0)):
+            sys.stderr.write(f"bench | interval {interval:g}s: bare, memsight, prometheus_client, {duration:g}s each…\n")
+            runs = {mode: run_host(python, mode, interval, duration, endpoint) for mode in ("bare", "memsight", "prometheus")}
+            bare = runs["bare"]
+            row = {"interval": interval}
+            for mode in ("memsight", "prometheus"):
+                r = runs[mode]
+                row[mode] = {
+                    "cpu_percent": 100 * r["worker_cpu"] / r["duration"],
+                    "rss_added_mb": ((r["rss_end"] - r["rss_start"]) - (bare["rss_end"] - bare["rss_start"])) / 2**20,
+                    "p99_extra_us": (r["p99"] - bare["p99"]) * 1e6,
+                }
+            row["bare_p99_us"] = bare["p99"] * 1e6
+            row["memsight_batches_sent"] = runs["memsight"]["sent"]
+            results["intervals"].append(row)
+        sys.stderr.write("bench | the metrics both collect, per collection, in one process…\n")
+        results["shared_metrics"] = shared_metrics_cost(python)
+    finally:
+        sink.kill()
+
+    print(f"\nPython {version}; memsight vs prometheus_client (process, gc and platform collectors), each against a bare run\n")
+    print(f"{'interval':>8}  {'':<18} {'CPU % of a core':>16} {'RSS added':>11} {'p99 extra':>11}")
+    for row in results["intervals"]:
+        for mode in ("memsight", "prometheus"):
+            m = row[mode]
+            print(f"{row['interval']:>7g}s  {mode:<18} {m['cpu_percent']:>15.3f}% {m['rss_added_mb']:>8.1f} MB {m['p99_extra_us']:>8.0f} µs")
+    shared = results["shared_metrics"]
+    print(f"\nmetrics both collect, CPU per collection: memsight {shared['ours'] * 1e6:.0f} µs, prometheus_client {shared['theirs'] * 1e6:.0f} µs"
+          f" (ratio {shared['ours'] / shared['theirs']:.2f})")
+    os.makedirs(os.path.join(AGENT_ROOT, "..", "..", "artifacts"), exist_ok=True)
+    with open(os.path.join(AGENT_ROOT, "..", "..", "artifacts", "bench-python-agent.json"), "w") as f:
+        json.dump(results, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()

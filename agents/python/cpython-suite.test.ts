@@ -1,0 +1,58 @@
+// Part of CPython's own regression suite, run once plainly and once with the
+// agent auto-started in the test process (`python -m memsight run`, sampling
+// every 0.5 s and posting to a real ingest). The agent must change nothing:
+// the same tests pass and fail either way.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { useTenantAndIngest } from '../../services/ingest/src/test/harness';
+
+const run = promisify(execFile);
+const AGENT_DIR = import.meta.dirname;
+const SUITES = ['test_gc', 'test_json', 'test_threading', 'test_tracemalloc', 'test_weakref', 'test_subprocess'];
+const APP = `cpython-suite-${process.pid}`;
+
+interface SuiteOutcome {
+  failed: string[];
+  summary: string;
+  output: string;
+}
+
+async function regrtest(prefix: string[], env: Record<string, string>): Promise<SuiteOutcome> {
+  const args = [...prefix, 'python3', '-m', 'test', ...SUITES];
+  const result = await run(args[0]!, args.slice(1), { cwd: AGENT_DIR, env: { ...process.env, ...env }, timeout: 600_000, maxBuffer: 64 << 20 }).catch(
+    (err: { stdout: string; stderr: string }) => err,
+  );
+  const output = result.stdout + result.stderr;
+  // regrtest lists failures as "N test(s) failed:" followed by indented names.
+  const block = /\d+ tests? failed:\n((?:\s+\S.*\n?)+)/.exec(output)?.[1] ?? '';
+  const summary = /Total tests: (.*)/.exec(output)?.[1] ?? '';
+  return { failed: block.split(/\s+/).filter(Boolean).sort(), summary, output };
+}
+
+const suite = useTenantAndIngest('cpython-suite');
+
+test('CPython regression tests pass with the agent as they do without it', { timeout: 900_000 }, async () => {
+  const [plain, withAgent] = await Promise.all([
+    regrtest([], {}),
+    regrtest(['python3', '-m', 'memsight', 'run', '--'], {
+      MEMSIGHT_ENDPOINT: suite.url,
+      MEMSIGHT_API_KEY: suite.tenant.apiKey,
+      MEMSIGHT_APP: APP,
+      MEMSIGHT_INTERVAL: '0.5',
+      MEMSIGHT_FLUSH_INTERVAL: '1',
+    }),
+  ]);
+  assert.ok(plain.summary, `the plain run finished:\n${plain.output.slice(-3000)}`);
+  assert.ok(withAgent.summary, `the run with the agent finished:\n${withAgent.output.slice(-3000)}`);
+  assert.deepEqual(withAgent.failed, plain.failed, `with the agent:\n${withAgent.output.slice(-6000)}`);
+  assert.doesNotMatch(withAgent.output, /memsight (WARNING|ERROR)/);
+  // And the agent really ran inside the test process.
+  const { rows } = await suite.tenant.pool.query(
+    `SELECT count(*)::int AS n FROM samples s JOIN instances i ON i.id = s.instance_id JOIN apps a ON a.id = i.app_id
+      WHERE i.project_id = $1 AND a.name = $2`,
+    [suite.tenant.projectId, APP],
+  );
+  assert.ok(rows[0].n >= 20, `samples from the test process: ${rows[0].n}`);
+});

@@ -5,6 +5,9 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { Compile } from 'typebox/compile';
 import { IngestBatch, describeMetric } from '@memsight/contracts';
@@ -35,6 +38,37 @@ test('python agent: unittest suite', { timeout: 300_000 }, async (t) => {
     });
   }
   assert.match(result.stderr, /\nOK( \(skipped=\d+\))?\s*$/, result.stderr.slice(-4000));
+});
+
+/** One interpreter per CPython minor version the agent supports, where this machine has it (pyenv or PATH). */
+function interpreters(): { version: string; python: string | undefined }[] {
+  const pyenv = path.join(homedir(), '.pyenv', 'versions');
+  const installed = existsSync(pyenv) ? readdirSync(pyenv) : [];
+  return [8, 9, 10, 11, 12, 13].map((minor) => {
+    const dir = installed.filter((v) => v.startsWith(`3.${minor}.`)).sort().at(-1);
+    const candidates = [dir && path.join(pyenv, dir, 'bin', 'python'), ...(process.env.PATH ?? '').split(':').map((p) => path.join(p, `python3.${minor}`))];
+    return { version: `3.${minor}`, python: candidates.find((c): c is string => !!c && existsSync(c)) };
+  });
+}
+
+test('python agent: unittest on every CPython 3.8–3.13 found here', { timeout: 600_000 }, async (t) => {
+  const found = interpreters();
+  const results = await Promise.all(
+    found.map(async ({ version, python }) => {
+      if (!python) return { version, skipped: true, ok: true, output: '' };
+      const r = await run(python, ['-m', 'unittest', 'discover', '-s', '.', '-p', 'test_*.py', '-t', '.'], { cwd: AGENT_DIR, timeout: 300_000 }).then(
+        (x) => ({ ok: true, output: x.stderr }),
+        (err: { stderr: string }) => ({ ok: false, output: err.stderr }),
+      );
+      return { version, skipped: false, ...r };
+    }),
+  );
+  for (const r of results) {
+    await t.test(`CPython ${r.version}`, { skip: r.skipped ? 'not installed here' : false }, () => {
+      assert.ok(r.ok, r.output.slice(-4000));
+    });
+  }
+  assert.ok(results.filter((r) => !r.skipped).length >= 1);
 });
 
 describe('python agent: what a live process sends', () => {

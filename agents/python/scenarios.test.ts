@@ -60,7 +60,7 @@ describe('python agent scenarios: the problem shows in the stored data', () => {
 
   test('unbounded cache: traced memory and list counts grow, and the top growing site is the cache line', async () => {
     const traced = await series('unbounded_cache', 'cpython.tracemalloc.current');
-    assert.ok(traced.length >= 5, `samples stored: ${traced.length}`);
+    assert.ok(traced.length >= 2, `samples stored: ${traced.length}`);
     assert.ok(traced.at(-1)! > traced[0]! + 5_000_000, `traced ${traced[0]} → ${traced.at(-1)}`);
     const line = readFileSync(scenario('unbounded_cache'), 'utf8').split('\n').findIndex((l) => l.includes('# CACHE-FILL')) + 1;
     const grown = (await snapshots('unbounded_cache', 'allocation_sites')).slice(1).map((s) =>

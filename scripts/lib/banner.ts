@@ -1,3 +1,8 @@
+import path from 'node:path';
+
+// The Python agent runs from the checkout until it is published.
+const PYTHON_AGENT_DIR = path.resolve(import.meta.dirname, '../../agents/python');
+
 // What `npm start` prints once everything answers. The lines starting with
 // "Dashboard:" and "API key:" are read by the launcher's own test.
 export function printBanner({ dashboardUrl, ingestUrl, apiKey }: { dashboardUrl: string; ingestUrl: string; apiKey: string }) {
@@ -10,10 +15,10 @@ export function printBanner({ dashboardUrl, ingestUrl, apiKey }: { dashboardUrl:
     `  API key:    ${apiKey}`,
     '',
     'Attach the Python agent to a service:',
-    `  MEMSIGHT_ENDPOINT=${ingestUrl} MEMSIGHT_API_KEY=${apiKey} MEMSIGHT_APP=my-service \\`,
+    `  PYTHONPATH=${PYTHON_AGENT_DIR} MEMSIGHT_ENDPOINT=${ingestUrl} MEMSIGHT_API_KEY=${apiKey} MEMSIGHT_APP=my-service \\`,
     '    python -m memsight run -- python app.py',
     '',
-    'Attach the Node agent:',
+    'Attach the Node agent (coming soon):',
     `  MEMSIGHT_ENDPOINT=${ingestUrl} MEMSIGHT_API_KEY=${apiKey} MEMSIGHT_APP=my-service \\`,
     '    node --import @memsight/agent/register app.js',
     '',

@@ -36,7 +36,7 @@ def main() -> None:
         agent = memsight.start(endpoint=endpoint, api_key="msk_bench", app="bench", interval=interval,
                                flush_interval=interval, slow_interval=interval * 6)
         time.sleep(0.2)
-        worker = agent._thread
+        worker = agent._thread  # has native_id like a threading.Thread
     elif mode == "prometheus":
         from prometheus_client import REGISTRY, generate_latest  # process, gc and platform collectors
 

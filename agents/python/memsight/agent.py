@@ -9,6 +9,7 @@ once. Nothing here may raise into the host.
 """
 from __future__ import annotations
 
+import _thread
 import os
 import threading
 import time
@@ -28,6 +29,39 @@ MAX_BACKOFF = 300.0
 MAX_SLOW_INTERVAL = 3600.0
 
 
+class AgentThread:
+    """The sampling thread, started with _thread rather than threading.Thread.
+
+    So it is not in threading.enumerate() or active_count() (hosts and their
+    tests count threads), and it does not run the host's threading.settrace /
+    setprofile hooks: CPython's own test_threading failed when a traced test
+    and our thread's start raced to install the trace function.
+    """
+
+    def __init__(self, target):
+        self._target = target
+        self._done = threading.Event()
+        self.native_id = None
+        self.ident = None
+
+    def _main(self):
+        try:
+            self.ident = _thread.get_ident()
+            self.native_id = getattr(threading, "get_native_id", lambda: None)()
+            self._target()
+        finally:
+            self._done.set()
+
+    def start(self):
+        _thread.start_new_thread(self._main, ())
+
+    def is_alive(self) -> bool:
+        return not self._done.is_set()
+
+    def join(self, timeout=None) -> None:
+        self._done.wait(timeout)
+
+
 class Agent:
     def __init__(self, config, log: Log | None = None, wall=time.time, monotonic=time.monotonic, sources: metrics.Sources | None = None):
         self.config = config
@@ -35,7 +69,7 @@ class Agent:
         self._wall = wall
         self._mono = monotonic
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._thread: AgentThread | None = None
         self._lock = threading.Lock()
         self.gc_pauses = GcPauseTimer()
         self.resource_warnings = ResourceWarningCounter()
@@ -74,27 +108,34 @@ class Agent:
             self.sites.start()
         self._spawn()
 
-    def _spawn(self) -> None:
+    def _spawn(self, first_delay: float = 0.0) -> None:
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="memsight-agent", daemon=True)
+        self._thread = AgentThread(lambda: self._run(first_delay))
         self._thread.start()
 
     def after_fork_in_child(self) -> None:
-        """A forked child is another process: new id, empty outbox, its own thread."""
+        """A forked child is another process: new id, empty outbox, its own thread.
+
+        The thread waits a moment before its first tick: most forks are about
+        to exec (subprocess with preexec_fn), and a tick in between wrote to
+        file descriptors the child was rearranging (CPython's test_subprocess).
+        """
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._new_identity()
-        self._spawn()
+        self._spawn(first_delay=min(1.0, self.config.interval))
 
     def stop(self, flush_deadline: float = 2.0) -> None:
         """Stops the thread, then sends what is buffered until the deadline (seconds)."""
         self._stop.set()
         thread = self._thread
-        if thread and thread.is_alive() and thread is not threading.current_thread():
+        if thread and thread.is_alive() and thread.ident != _thread.get_ident():
             thread.join(timeout=flush_deadline)
         # The thread may still be inside a long slow round: never wait past the deadline for it.
         if self._lock.acquire(timeout=flush_deadline):
             try:
+                if not self._ticks and self._seq == 0:  # a short-lived process still reports once
+                    self._record(*self._collect())
                 self._flush()
                 self._send_pending(self._mono() + flush_deadline, ignore_backoff=True)
             except Exception as err:
@@ -108,12 +149,13 @@ class Agent:
 
     # --- the loop --------------------------------------------------------
 
-    def _run(self) -> None:
+    def _run(self, first_delay: float = 0.0) -> None:
+        if first_delay and self._stop.wait(first_delay):
+            return
         next_tick = self._mono()
         while not self._stop.is_set():
             try:
-                with self._lock:
-                    self.tick()
+                self.tick()
             except Exception as err:  # a collector bug must cost us a tick, not the host its process
                 self.log.once(f"tick:{type(err).__name__}", "warning", f"sampling failed: {err!r}")
             next_tick += self.config.interval
@@ -123,6 +165,13 @@ class Agent:
             self._stop.wait(next_tick - now)
 
     def tick(self) -> None:
+        """Collects (slow work included) without the lock, then records and sends under it,
+        so stop() never waits on a long slow round to flush what is already collected."""
+        ts, values = self._collect()
+        with self._lock:
+            self._record(ts, values)
+
+    def _collect(self) -> tuple:
         now = self._mono()
         ts = int(self._wall() * 1000)
         slow = now >= self._next_slow
@@ -133,6 +182,9 @@ class Agent:
             self._last_arenas = self._slow_round(ts)
             values.update(self._last_arenas)
         values.update(metrics.breakdown(values, self._last_arenas))
+        return ts, values
+
+    def _record(self, ts: int, values: dict) -> None:
         self._ticks.append((ts, values))
         if self._mono() >= self._next_flush:
             self._flush()

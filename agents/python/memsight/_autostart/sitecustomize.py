@@ -18,8 +18,20 @@ def _chain_to_the_original():
         sys.modules["sitecustomize"] = me
 
 
+def _stop_inheriting():
+    # Only the launched program gets the agent: its child processes inherit the
+    # environment, and a helper script started with subprocess should not
+    # start reporting as a service of its own.
+    import os
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and os.path.abspath(p) != here]
+    os.environ["PYTHONPATH"] = os.pathsep.join(paths)
+
+
 try:
     _chain_to_the_original()
+    _stop_inheriting()
     import memsight
 
     memsight.start()

@@ -20,6 +20,7 @@ class FakeIngest:
     def __init__(self):
         self.batches = []
         self.script = []
+        self.down_until = 0.0  # answer 503 until this time.monotonic()
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -28,7 +29,7 @@ class FakeIngest:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                action = owner.script.pop(0) if owner.script else 200
+                action = owner.script.pop(0) if owner.script else (503 if time.monotonic() < owner.down_until else 200)
                 if action == "hang":
                     time.sleep(1.0)
                     return

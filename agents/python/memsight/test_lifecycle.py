@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 import unittest
 
 from memsight.test_agent import FakeIngest
@@ -56,6 +57,32 @@ class LifecycleTest(unittest.TestCase):
         """, MEMSIGHT_DISABLED="1")
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertEqual(out.stdout.strip(), "None None None")
+
+    def test_an_outage_in_a_real_process_keeps_the_host_running_and_memory_bounded(self):
+        self.ingest.down_until = time.monotonic() + 2.0
+        out = python("""
+            import json, os, time, memsight
+            def rss():
+                return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            agent = memsight.start(app="outage", interval=0.02, flush_interval=0.02, slow_interval=60, buffer_bytes=32768, log_level="off")
+            start_rss, most_buffered, work = rss(), 0, 0
+            deadline = time.monotonic() + 6.0
+            while time.monotonic() < deadline:  # the host keeps serving throughout
+                work += sum(range(1000))
+                most_buffered = max(most_buffered, agent.outbox.bytes)
+                time.sleep(0.001)
+            print(json.dumps({"rss_growth": rss() - start_rss, "most_buffered": most_buffered, "dropped": agent.outbox.dropped_total, "work": work}))
+            memsight.stop()
+        """, MEMSIGHT_ENDPOINT=self.ingest.url)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        r = json.loads(out.stdout)
+        self.assertGreater(r["work"], 0)
+        self.assertLessEqual(r["most_buffered"], 32768 + 4096, "the outbox stays at its cap (one batch of slack)")
+        self.assertGreater(r["dropped"], 0, "a 2 s outage at 50 ticks/s overflows 32 KiB")
+        self.assertLess(r["rss_growth"], 8 * 2**20)
+        seqs = [b["seq"] for b in self.ingest.batches]
+        self.assertEqual(seqs, sorted(set(seqs)), "no batch stored twice after recovery")
+        self.assertEqual(sum(b.get("dropped", 0) for b in self.ingest.batches), r["dropped"], "every drop reported")
 
     def test_a_forked_child_reports_as_a_new_instance(self):
         out = python("""

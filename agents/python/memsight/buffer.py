@@ -11,10 +11,11 @@ from collections import deque
 
 
 class PendingBatch:
-    __slots__ = ("seq", "body", "samples")
+    __slots__ = ("seq", "body", "samples", "reports_dropped")
 
-    def __init__(self, seq: int, body: bytes, samples: int):
+    def __init__(self, seq: int, body: bytes, samples: int, reports_dropped: int = 0):
         self.seq, self.body, self.samples = seq, body, samples
+        self.reports_dropped = reports_dropped  # the `dropped` count written into this batch
 
 
 class Outbox:
@@ -42,7 +43,8 @@ class Outbox:
                 old = self._queue.popleft()
                 self._bytes -= len(old.body)
                 self.dropped_total += old.samples
-                self._dropped_unreported += old.samples
+                # Its samples are lost, and so is the drop count it carried: report both later.
+                self._dropped_unreported += old.samples + old.reports_dropped
 
     def peek(self) -> PendingBatch | None:
         with self._lock:

@@ -1,0 +1,31 @@
+import unittest
+
+from memsight.buffer import Outbox, PendingBatch
+
+
+class OutboxTest(unittest.TestCase):
+    def test_the_oldest_go_first_and_their_samples_and_carried_reports_are_counted(self):
+        box = Outbox(max_bytes=100)
+        box.put(PendingBatch(0, b"a" * 50, samples=2))
+        box.put(PendingBatch(1, b"b" * 40, samples=3, reports_dropped=0))
+        self.assertEqual((len(box), box.bytes, box.take_dropped()), (2, 90, 0))
+        box.put(PendingBatch(2, b"c" * 40, samples=4, reports_dropped=7))  # seq 0 goes
+        self.assertEqual([box.peek().seq, box.bytes], [1, 80])
+        self.assertEqual(box.take_dropped(), 2)
+        box.put(PendingBatch(3, b"d" * 90, samples=1))  # seq 1 and seq 2 go; seq 2 carried 7
+        self.assertEqual(box.take_dropped(), 3 + 4 + 7)
+        self.assertEqual(box.dropped_total, 2 + 3 + 4)
+
+    def test_one_batch_over_the_cap_is_kept_and_acknowledge_is_by_identity(self):
+        box = Outbox(max_bytes=10)
+        big = PendingBatch(0, b"x" * 50, samples=1)
+        box.put(big)
+        self.assertIs(box.peek(), big)
+        box.acknowledge(PendingBatch(0, b"x" * 50, samples=1))  # an equal but different batch
+        self.assertEqual(len(box), 1)
+        box.acknowledge(big)
+        self.assertEqual((len(box), box.bytes), (0, 0))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -11,12 +11,12 @@ import time
 
 from . import metrics
 from .batch import build_batch
-from .collectors.cgroup import read_cgroup_memory
 from .collectors.gc_stats import GcPauseTimer
 from .collectors.objects import TypeCounter
 from .collectors.resource_warnings import ResourceWarningCounter
 from .collectors.tracemalloc_sites import AllocationSites
-from .identity import instance_identity, new_instance_id, now_ms
+from .config import load_config, pythonpath, set_pythonpath
+from .identity import instance_identity, new_instance_id, now_ms, worker_name
 
 
 def sample(args) -> dict:
@@ -53,8 +53,10 @@ def sample(args) -> dict:
         warnings_counter.uninstall()
         if sites:
             sites.stop()
-    limit = read_cgroup_memory().get("limit")
-    instance = instance_identity(args.app, new_instance_id(), ticks[0][0], args.app_version, dict(args.label), limit)
+    limit = ticks[0][1].get("container.memory.limit")  # metrics.cheap reads the cgroup in full by default
+    env = load_config({})
+    instance = instance_identity(args.app, new_instance_id(), ticks[0][0], args.app_version, dict(args.label), limit,
+                                 worker=worker_name(env.server_software, env.under_uwsgi), computer_name=env.computer_name)
     return build_batch(instance, args.seq, ticks, snapshots)
 
 
@@ -65,8 +67,7 @@ def run(command: list) -> int:
         return 2
     package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     autostart = os.path.join(package_parent, "memsight", "_autostart")
-    paths = [autostart, package_parent] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    os.environ["PYTHONPATH"] = os.pathsep.join(paths)
+    set_pythonpath([autostart, package_parent] + pythonpath())
     try:
         os.execvp(command[0], command)
     except OSError as err:

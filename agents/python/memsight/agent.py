@@ -17,11 +17,10 @@ import time
 from . import AGENT_NAME, __version__, metrics
 from .batch import build_batch, encode
 from .buffer import Outbox, PendingBatch
-from .collectors.cgroup import read_cgroup_memory
 from .collectors.gc_stats import GcPauseTimer
 from .collectors.objects import TypeCounter
 from .collectors.resource_warnings import ResourceWarningCounter
-from .identity import instance_identity, new_instance_id
+from .identity import instance_identity, new_instance_id, worker_name
 from .log import Log
 from .transport import HttpTransport, TransportError
 
@@ -92,6 +91,7 @@ class Agent:
         self._ticks: list = []
         self._snapshots: list = []
         self._last_arenas: dict = {}
+        self._memory_limit = None  # from the slow rounds' cgroup reading; the first tick is one
         self._failures = 0
         self._next_send = 0.0
         self._slow_every = self.config.slow_interval
@@ -179,6 +179,7 @@ class Agent:
         if self.sites:
             values.update({f"cpython.tracemalloc.{k}": v for k, v in self.sites.traced().items()})
         if slow:
+            self._memory_limit = values.get("container.memory.limit")
             self._last_arenas = self._slow_round(ts)
             values.update(self._last_arenas)
         values.update(metrics.breakdown(values, self._last_arenas))
@@ -212,9 +213,10 @@ class Agent:
         self._next_flush = self._mono() + self.config.flush_interval
         if not self._ticks:
             return
+        c = self.config
         identity = instance_identity(
-            self.config.app, self.instance_id, self.started_at_ms, self.config.app_version or None,
-            self.config.labels, read_cgroup_memory(self.sources.proc_root, self.sources.pid, self.sources.cgroup_root).get("limit"),
+            c.app, self.instance_id, self.started_at_ms, c.app_version or None, c.labels, self._memory_limit,
+            worker=worker_name(c.server_software, c.under_uwsgi), computer_name=c.computer_name,
         )
         dropped = self.outbox.take_dropped()
         batch = build_batch(identity, self._seq, self._ticks, self._snapshots, dropped)

@@ -42,11 +42,16 @@ DEFAULTS = {
 
 
 class AgentConfig:
-    """Plain attributes named as in DEFAULTS (no dataclasses: importing it costs the host RSS)."""
+    """Plain attributes named as in DEFAULTS (no dataclasses: importing it costs the host RSS),
+    plus what the environment says about the process (not settings): the
+    server software (gunicorn sets it), uwsgi's marker, and Windows' host name."""
 
     def __init__(self, **values):
         for name, default in DEFAULTS.items():
             setattr(self, name, dict(default) if isinstance(default, dict) else default)
+        self.server_software = ""
+        self.under_uwsgi = False
+        self.computer_name = ""
         for name, value in values.items():
             setattr(self, name, value)
 
@@ -97,8 +102,22 @@ def load_config(overrides: dict, environ=os.environ, warn=lambda m: None) -> Age
     unknown = set(overrides) - set(DEFAULTS)
     if unknown:
         warn(f"start() ignores unknown settings: {', '.join(sorted(unknown))}.")
+    config.server_software = environ.get("SERVER_SOFTWARE", "")
+    config.under_uwsgi = bool(environ.get("UWSGI_ORIGINAL_PROC_NAME"))
+    config.computer_name = environ.get("COMPUTERNAME", "")
     config.endpoint = config.endpoint.rstrip("/")
     if not config.endpoint.startswith(("http://", "https://")):
         warn(f"endpoint {config.endpoint!r} is not an http:// or https:// URL; the agent stays off.")
         config.disabled = True
     return config
+
+
+# PYTHONPATH is how `python -m memsight run` hands the agent to the program it
+# launches (and how that program's sitecustomize stops passing it on); the
+# one place that reads and writes it.
+def pythonpath(environ=os.environ) -> list:
+    return [p for p in environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+
+
+def set_pythonpath(entries: list, environ=os.environ) -> None:
+    environ["PYTHONPATH"] = os.pathsep.join(entries)

@@ -15,10 +15,10 @@ def new_instance_id() -> str:
     return "py-" + os.urandom(10).hex()  # not uuid: it imports platform and more (RSS the host pays)
 
 
-def worker_name(environ=os.environ, argv=None) -> str | None:
-    """gunicorn or uwsgi worker identity, when the process is one."""
+def worker_name(server_software: str = "", under_uwsgi: bool = False, argv=None) -> str | None:
+    """gunicorn or uwsgi worker identity, when the process is one (see AgentConfig for the inputs)."""
     argv = sys.argv if argv is None else argv
-    if "uwsgi" in sys.modules or environ.get("UWSGI_ORIGINAL_PROC_NAME"):
+    if "uwsgi" in sys.modules or under_uwsgi:
         try:
             import uwsgi  # type: ignore[import-not-found]
 
@@ -26,7 +26,7 @@ def worker_name(environ=os.environ, argv=None) -> str | None:
         except Exception:
             return "uwsgi"
     program = os.path.basename(argv[0]) if argv else ""
-    if "gunicorn" in program or "gunicorn" in environ.get("SERVER_SOFTWARE", ""):
+    if "gunicorn" in program or "gunicorn" in server_software:
         return f"gunicorn:{os.getpid()}"
     return None
 
@@ -43,11 +43,12 @@ def clean_labels(labels: dict | None) -> dict:
 
 
 def instance_identity(app: str, instance_id: str, started_at_ms: int, app_version: str | None = None,
-                      labels: dict | None = None, memory_limit: int | None = None) -> dict:
+                      labels: dict | None = None, memory_limit: int | None = None,
+                      worker: str | None = None, computer_name: str = "") -> dict:
     identity = {
         "id": instance_id,
         "app": (app or "python-app")[:128],
-        "host": (_hostname() or "unknown")[:255],
+        "host": (_hostname(computer_name) or "unknown")[:255],
         "pid": os.getpid(),
         "runtime": "cpython",
         "runtimeVersion": "%d.%d.%d" % sys.version_info[:3],
@@ -55,7 +56,6 @@ def instance_identity(app: str, instance_id: str, started_at_ms: int, app_versio
     }
     if app_version:
         identity["appVersion"] = str(app_version)[:128]
-    worker = worker_name()
     if worker:
         identity["worker"] = worker[:64]
     if memory_limit is not None:
@@ -66,11 +66,11 @@ def instance_identity(app: str, instance_id: str, started_at_ms: int, app_versio
     return identity
 
 
-def _hostname() -> str:
+def _hostname(computer_name: str) -> str:
     try:
         return os.uname().nodename
-    except AttributeError:  # Windows
-        return os.environ.get("COMPUTERNAME", "")
+    except AttributeError:  # Windows: the name comes from the environment
+        return computer_name
 
 
 def now_ms(clock=time.time) -> int:

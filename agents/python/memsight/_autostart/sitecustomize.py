@@ -24,9 +24,10 @@ def _stop_inheriting():
     # start reporting as a service of its own.
     import os
 
+    from memsight.config import pythonpath, set_pythonpath
+
     here = os.path.dirname(os.path.abspath(__file__))
-    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and os.path.abspath(p) != here]
-    os.environ["PYTHONPATH"] = os.pathsep.join(paths)
+    set_pythonpath([p for p in pythonpath() if os.path.abspath(p) != here])
 
 
 try:

@@ -58,18 +58,31 @@ def _existing_dir(root: str, rel: str) -> str | None:
     return None
 
 
-def memory_usage_file(proc_root: str = "/proc", pid: str = "self", cgroup_root: str = "/sys/fs/cgroup") -> str | None:
-    """The one file to read for usage each tick (resolved once: finding it costs several reads)."""
+# Per cgroup version: the usage, limit and events files.
+_FILES = {
+    2: ("memory.current", "memory.max", "memory.events"),
+    1: ("memory.usage_in_bytes", "memory.limit_in_bytes", "memory.oom_control"),
+}
+
+
+def _memory_dir(proc_root: str, pid: str, cgroup_root: str) -> tuple:
+    """(cgroup version, directory of the process's memory controller), or (None, None)."""
     v2, v1 = _memberships(proc_root, pid)
     if v2 is not None:
         d = _existing_dir(cgroup_root, v2)
-        if d and os.path.exists(os.path.join(d, "memory.current")):
-            return os.path.join(d, "memory.current")
+        if d and os.path.exists(os.path.join(d, _FILES[2][0])):
+            return 2, d
     if v1 is not None:
         d = _existing_dir(os.path.join(cgroup_root, "memory"), v1)
-        if d and os.path.exists(os.path.join(d, "memory.usage_in_bytes")):
-            return os.path.join(d, "memory.usage_in_bytes")
-    return None
+        if d:
+            return 1, d
+    return None, None
+
+
+def memory_usage_file(proc_root: str = "/proc", pid: str = "self", cgroup_root: str = "/sys/fs/cgroup") -> str | None:
+    """The one file to read for usage each tick (resolved once: finding it costs several reads)."""
+    version, d = _memory_dir(proc_root, pid, cgroup_root)
+    return os.path.join(d, _FILES[version][0]) if d else None
 
 
 def read_usage(path: str | None) -> dict:
@@ -79,30 +92,13 @@ def read_usage(path: str | None) -> dict:
 
 def read_cgroup_memory(proc_root: str = "/proc", pid: str = "self", cgroup_root: str = "/sys/fs/cgroup") -> dict:
     """usage, limit (absent when unlimited) and oom_kills, for cgroup v2 or v1."""
-    v2, v1 = _memberships(proc_root, pid)
-    if v2 is not None:
-        d = _existing_dir(cgroup_root, v2)
-        if d and os.path.exists(os.path.join(d, "memory.current")):
-            out = {}
-            usage = _read_int(os.path.join(d, "memory.current"))
-            limit = _read_int(os.path.join(d, "memory.max"))  # "max" is not digits: unlimited
-            kills = _keyed(os.path.join(d, "memory.events"), "oom_kill")
-            for key, value in (("usage", usage), ("limit", limit), ("oom_kills", kills)):
-                if value is not None:
-                    out[key] = value
-            return out
-    if v1 is not None:
-        d = _existing_dir(os.path.join(cgroup_root, "memory"), v1)
-        if d:
-            out = {}
-            usage = _read_int(os.path.join(d, "memory.usage_in_bytes"))
-            limit = _read_int(os.path.join(d, "memory.limit_in_bytes"))
-            kills = _keyed(os.path.join(d, "memory.oom_control"), "oom_kill")
-            if usage is not None:
-                out["usage"] = usage
-            if limit is not None and limit < _V1_UNLIMITED:
-                out["limit"] = limit
-            if kills is not None:
-                out["oom_kills"] = kills
-            return out
-    return {}
+    version, d = _memory_dir(proc_root, pid, cgroup_root)
+    if d is None:
+        return {}
+    usage_file, limit_file, events_file = (os.path.join(d, f) for f in _FILES[version])
+    # v2 writes "max" (not digits) when unlimited; v1 a huge page-aligned number.
+    limit = _read_int(limit_file)
+    if limit is not None and version == 1 and limit >= _V1_UNLIMITED:
+        limit = None
+    found = (("usage", _read_int(usage_file)), ("limit", limit), ("oom_kills", _keyed(events_file, "oom_kill")))
+    return {key: value for key, value in found if value is not None}

@@ -44,9 +44,7 @@ def _read(path: str) -> str | None:
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def read_stat(proc_root: str = "/proc", pid: str = "self", ticks_per_second: int = 100) -> dict:
-    """The every-tick reading, from /proc/<pid>/stat and statm: RSS, VMS, the
-    file-backed/anonymous split, threads and CPU seconds. Two short reads."""
+def _read_stat_fields(proc_root: str, pid: str, ticks_per_second: int) -> dict:
     out: dict = {}
     text = _read(os.path.join(proc_root, str(pid), "stat"))
     if text and ")" in text:
@@ -59,6 +57,13 @@ def read_stat(proc_root: str = "/proc", pid: str = "self", ticks_per_second: int
             out["rss"] = int(f[21]) * _PAGE
         except (IndexError, ValueError):
             pass
+    return out
+
+
+def read_stat(proc_root: str = "/proc", pid: str = "self", ticks_per_second: int = 100) -> dict:
+    """The every-tick reading, from /proc/<pid>/stat and statm: RSS, VMS, the
+    file-backed/anonymous split, threads and CPU seconds. Two short reads."""
+    out = _read_stat_fields(proc_root, pid, ticks_per_second)
     statm = (_read(os.path.join(proc_root, str(pid), "statm")) or "").split()
     if len(statm) >= 3 and statm[1].isdigit() and statm[2].isdigit():
         resident, shared = int(statm[1]) * _PAGE, int(statm[2]) * _PAGE
@@ -157,5 +162,5 @@ def read_max_fds(proc_root: str = "/proc", pid: str = "self") -> dict:
 
 def read_cpu_seconds(proc_root: str = "/proc", pid: str = "self", ticks_per_second: int = 100) -> dict:
     """User + system CPU time in seconds."""
-    stat = read_stat(proc_root, pid, ticks_per_second)
+    stat = _read_stat_fields(proc_root, pid, ticks_per_second)
     return {"cpu_seconds": stat["cpu_seconds"]} if "cpu_seconds" in stat else {}

@@ -32,7 +32,8 @@ const COPY_SAMPLES = 'COPY samples (instance_id, ts, metric_set_id, values) FROM
 // Every value in it is an integer we produced (instance ids from the
 // database, seq and counts checked by the schema), so it can be inlined.
 const keyValues = (jobs: WriteJob[]) => jobs.map((j) => `(${BigInt(j.instanceId)},${BigInt(j.seq)},${j.rowCount | 0})`).join(',');
-const copyStream = (jobs: WriteJob[]) => Readable.from([COPY_HEADER, ...jobs.map((j) => j.copy), COPY_TRAILER]);
+const copyChunks = (jobs: WriteJob[]) => [COPY_HEADER, ...jobs.map((j) => j.copy), COPY_TRAILER];
+const copyStream = (jobs: WriteJob[]) => Readable.from(copyChunks(jobs));
 
 // Rows whose (instance, ts) is already stored are skipped: COPY into a
 // scratch table, then INSERT ... ON CONFLICT DO NOTHING. Only for one job.
@@ -63,7 +64,7 @@ export async function writeSampleGroup(
         await pipelinedCopy(
           client,
           `BEGIN; INSERT INTO ingest_batches (instance_id, seq, sample_count) VALUES ${keyValues(unique)}; ${COPY_SAMPLES}; COMMIT`,
-          [COPY_HEADER, ...unique.map((j) => j.copy), COPY_TRAILER],
+          copyChunks(unique),
         );
         return jobs.map((j, i) => (firstByKey.get(keyOf(j)) === i ? { duplicate: false, stored: j.rowCount } : { duplicate: true, stored: 0 }));
       } catch (err) {

@@ -63,6 +63,9 @@ print(json.dumps({"ours": rounds[2][0], "theirs": rounds[2][1]}))
 
 def main() -> None:
     python = pick_python()
+    # An installed package has its bytecode compiled (pip does it); without it
+    # every run would compile the agent and count the compiler's memory.
+    subprocess.run([python, "-m", "compileall", "-q", os.path.join(AGENT_ROOT, "memsight")], check=True, capture_output=True)
     version = subprocess.run([python, "-c", "import platform; print(platform.python_version())"], capture_output=True, text=True).stdout.strip()
     sink = subprocess.Popen([python, os.path.join(HERE, "sink.py")], stdout=subprocess.PIPE, text=True)
     endpoint = f"http://127.0.0.1:{sink.stdout.readline().strip()}"

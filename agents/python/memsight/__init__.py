@@ -5,6 +5,7 @@ Importing this package does nothing: no thread, no file, no network.
 """
 from __future__ import annotations
 
+import sys
 import threading
 
 __version__ = "0.1.0"
@@ -38,7 +39,7 @@ def start(**settings):
             from .agent import Agent
 
             agent = Agent(config, Log(config.log_level))
-            agent.start()
+            agent.start(in_forked_children_only=_in_uwsgi_master(config.under_uwsgi))
             _agent = agent
             if not _hooks_installed:
                 _install_process_hooks()
@@ -46,8 +47,6 @@ def start(**settings):
             return agent
     except Exception as err:  # pragma: no cover - the last line of defence
         try:
-            import sys
-
             sys.stderr.write(f"memsight ERROR: could not start: {err!r}\n")
         except Exception:
             pass
@@ -70,6 +69,41 @@ def _install_process_hooks() -> None:
     atexit.register(stop)
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_after_fork_in_child)
+    _install_uwsgi_hook()
+
+
+def _in_uwsgi_master(under_uwsgi: bool) -> bool:
+    try:
+        import uwsgi  # type: ignore[import-not-found]
+    except ImportError:
+        # Outside uwsgi; or inside it, but too early to ask (sitecustomize, before
+        # uwsgi registers its module), which happens in the master only.
+        return under_uwsgi
+    try:
+        return uwsgi.worker_id() == 0
+    except Exception:
+        return False
+
+
+def _install_uwsgi_hook() -> None:
+    """uwsgi forks its workers in C, so os.register_at_fork hooks run only with
+    --py-call-uwsgi-fork-hooks; its own post-fork hook runs either way. Only
+    importable once uwsgi has loaded the app: `memsight.start()` in app code."""
+    try:
+        import uwsgi  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    previous = getattr(uwsgi, "post_fork_hook", None)
+
+    def post_fork():
+        if previous is not None:
+            previous()
+        _after_fork_in_child()
+
+    uwsgi.post_fork_hook = post_fork
+    if not uwsgi.opt.get("enable-threads"):
+        sys.stderr.write("memsight WARNING: uwsgi runs without --enable-threads, so the agent's thread"
+                         " runs only while a request holds the interpreter; add --enable-threads\n")
 
 
 def _after_fork_in_child() -> None:

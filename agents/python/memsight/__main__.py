@@ -10,6 +10,7 @@ import sys
 import time
 
 from . import metrics
+from .collectors import process
 from .batch import build_batch
 from .collectors.gc_stats import GcPauseTimer
 from .collectors.objects import TypeCounter
@@ -53,9 +54,10 @@ def sample(args) -> dict:
         warnings_counter.uninstall()
         if sites:
             sites.stop()
+    started = process.read_start_time().get("started_at")
     limit = ticks[0][1].get("container.memory.limit")  # metrics.cheap reads the cgroup in full by default
     env = load_config({})
-    instance = instance_identity(args.app, new_instance_id(), ticks[0][0], args.app_version, dict(args.label), limit,
+    instance = instance_identity(args.app, new_instance_id(), int(started * 1000) if started else ticks[0][0], args.app_version, dict(args.label), limit,
                                  worker=worker_name(env.server_software, env.under_uwsgi), computer_name=env.computer_name)
     return build_batch(instance, args.seq, ticks, snapshots)
 

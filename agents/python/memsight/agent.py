@@ -17,6 +17,7 @@ import time
 from . import AGENT_NAME, __version__, metrics
 from .batch import build_batch, encode
 from .buffer import Outbox, PendingBatch
+from .collectors import process
 from .collectors.gc_stats import GcPauseTimer
 from .collectors.objects import TypeCounter
 from .collectors.resource_warnings import ResourceWarningCounter
@@ -86,13 +87,15 @@ class Agent:
 
     def _new_identity(self) -> None:
         self.instance_id = new_instance_id()
-        self.started_at_ms = int(self._wall() * 1000)
+        started = process.read_start_time(self.sources.proc_root, self.sources.pid, self.sources.ticks_per_second).get("started_at")
+        self.started_at_ms = int((started or self._wall()) * 1000)
         self._seq = 0
         self._ticks: list = []
         self._snapshots: list = []
         self._last_arenas: dict = {}
         self._memory_limit = None  # from the slow rounds' cgroup reading; the first tick is one
         self._failures = 0
+        self._pid = os.getpid()
         self._next_send = 0.0
         self._slow_every = self.config.slow_interval
         self._next_slow = self._mono()  # the first tick takes the slow picture too
@@ -101,12 +104,16 @@ class Agent:
 
     # --- lifecycle -------------------------------------------------------
 
-    def start(self) -> None:
+    def start(self, in_forked_children_only: bool = False) -> None:
+        """`in_forked_children_only`: a uwsgi master, whose workers are forked in C.
+        A thread of ours holding the interpreter lock at that moment would leave
+        the worker deadlocked, so the thread starts in each worker instead."""
         self.gc_pauses.install()
         self.resource_warnings.install()
         if self.sites:
             self.sites.start()
-        self._spawn()
+        if not in_forked_children_only:
+            self._spawn()
 
     def _spawn(self, first_delay: float = 0.0) -> None:
         self._stop.clear()
@@ -119,7 +126,10 @@ class Agent:
         The thread waits a moment before its first tick: most forks are about
         to exec (subprocess with preexec_fn), and a tick in between wrote to
         file descriptors the child was rearranging (CPython's test_subprocess).
+        Under uwsgi two hooks may call this for one fork: the second is a no-op.
         """
+        if os.getpid() == self._pid:
+            return
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._new_identity()
@@ -129,6 +139,9 @@ class Agent:
         """Stops the thread, then sends what is buffered until the deadline (seconds)."""
         self._stop.set()
         thread = self._thread
+        if thread is None:  # a uwsgi master: its workers report, it does not
+            self._uninstall()
+            return
         if thread and thread.is_alive() and thread.ident != _thread.get_ident():
             thread.join(timeout=flush_deadline)
         # The thread may still be inside a long slow round: never wait past the deadline for it.
@@ -142,6 +155,9 @@ class Agent:
                 self.log.once("stop", "warning", f"final flush failed: {err}")
             finally:
                 self._lock.release()
+        self._uninstall()
+
+    def _uninstall(self) -> None:
         self.gc_pauses.uninstall()
         self.resource_warnings.uninstall()
         if self.sites:

@@ -15,20 +15,35 @@ def new_instance_id() -> str:
     return "py-" + os.urandom(10).hex()  # not uuid: it imports platform and more (RSS the host pays)
 
 
-def worker_name(server_software: str = "", under_uwsgi: bool = False, argv=None) -> str | None:
-    """gunicorn or uwsgi worker identity, when the process is one (see AgentConfig for the inputs)."""
+def worker_name(server_software: str = "", under_uwsgi: bool = False, argv=None, proc_root: str = "/proc") -> str | None:
+    """gunicorn or uwsgi worker identity, when the process is one (see AgentConfig for the inputs).
+
+    Both servers start the agent in their master when it is attached with
+    `python -m memsight run`, and fork the workers from it, so the master is
+    named too: "gunicorn:master" or "uwsgi:master", then "gunicorn:<pid>" and
+    "uwsgi:<worker number>" for the workers.
+    """
     argv = sys.argv if argv is None else argv
     if "uwsgi" in sys.modules or under_uwsgi:
         try:
             import uwsgi  # type: ignore[import-not-found]
 
-            return f"uwsgi:{uwsgi.worker_id()}"
+            number = uwsgi.worker_id()
+            return f"uwsgi:{number}" if number else "uwsgi:master"
         except Exception:
             return "uwsgi"
-    program = os.path.basename(argv[0]) if argv else ""
-    if "gunicorn" in program or "gunicorn" in server_software:
-        return f"gunicorn:{os.getpid()}"
+    if "gunicorn" in (argv[0] if argv else "") or "gunicorn" in server_software:  # also `python -m gunicorn`
+        # A worker's parent is the gunicorn master; the master's is a shell or a supervisor.
+        return f"gunicorn:{os.getpid()}" if b"gunicorn" in _parent_cmdline(proc_root) else "gunicorn:master"
     return None
+
+
+def _parent_cmdline(proc_root: str) -> bytes:
+    try:
+        with open(f"{proc_root}/{os.getppid()}/cmdline", "rb") as f:
+            return f.read(4096)
+    except OSError:
+        return b""
 
 
 def clean_labels(labels: dict | None) -> dict:

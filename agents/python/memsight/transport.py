@@ -42,7 +42,10 @@ class HttpTransport:
             sock = socket.create_connection((self._host, self._port), timeout=self._timeout)
             return self._ssl_context.wrap_socket(sock, server_hostname=self._host)
         last_error: OSError = OSError("no address")
-        for family, kind, proto, _, address in _socket.getaddrinfo(self._host, self._port, 0, _socket.SOCK_STREAM):
+        # A str host goes through the "idna" codec, which pulls in stringprep and
+        # the unicodedata tables: 0.7 MB of RSS to resolve "localhost".
+        host = self._host.encode("ascii") if self._host.isascii() else self._host
+        for family, kind, proto, _, address in _socket.getaddrinfo(host, self._port, 0, _socket.SOCK_STREAM):
             sock = _socket.socket(family, kind, proto)
             sock.settimeout(self._timeout)
             try:

@@ -76,6 +76,7 @@ export function AppsView({ apiKey }: { apiKey: string }) {
                     <a href={`/instances/${i.id}`} data-instance={i.agentInstanceId}>
                       {i.host}:{i.pid}
                     </a>
+                    {i.worker && <span className="muted"> {i.worker}</span>}
                   </td>
                   <td>
                     {i.runtime} {i.runtimeVersion}

@@ -78,6 +78,7 @@ export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
       <div className="card kv">
         <span><b>runtime</b>{instance.runtime} {instance.runtimeVersion}</span>
         <span><b>version</b>{instance.appVersion ?? '–'}</span>
+        {instance.worker && <span><b>worker</b>{instance.worker}</span>}
         <span><b>agent</b>{instance.agent}</span>
         <span><b>started</b>{formatAgo(instance.startedAt)}</span>
         <span><b>RSS now</b>{formatBytes(lastRss)}</span>

@@ -22,6 +22,7 @@ export const InstanceSummary = Type.Object({
   runtime: Type.String(),
   runtimeVersion: Type.String(),
   appVersion: Type.Union([Type.String(), Type.Null()]),
+  worker: Type.Union([Type.String(), Type.Null()], { description: 'gunicorn/uwsgi/cluster/PM2 worker, when the process is one.' }),
   agent: Type.String(),
   labels: Type.Record(Type.String(), Type.String()),
   memoryLimitBytes: Type.Union([Type.Number(), Type.Null()]),

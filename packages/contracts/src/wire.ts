@@ -40,7 +40,9 @@ export const InstanceIdentity = Type.Object(
     pid: Type.Integer({ minimum: 0 }),
     runtime: Type.Union([Type.Literal('cpython'), Type.Literal('node')]),
     runtimeVersion: ShortText(64),
+    // The process's start, not the agent's: a leak's age is the process's.
     startedAt: EpochMillis,
+    // gunicorn:<pid> or gunicorn:master, uwsgi:<n>; a Node cluster or PM2 worker.
     worker: Type.Optional(ShortText(64)),
     memoryLimitBytes: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
     labels: Type.Optional(

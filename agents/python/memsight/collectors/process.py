@@ -160,6 +160,22 @@ def read_max_fds(proc_root: str = "/proc", pid: str = "self") -> dict:
     return {}
 
 
+def read_start_time(proc_root: str = "/proc", pid: str = "self", ticks_per_second: int = 100) -> dict:
+    """When the process started, in Unix seconds: boot time (/proc/stat btime)
+    plus stat's starttime. An instance's age is the process's, not the agent's,
+    which may have been started long after the leak began."""
+    text = _read(os.path.join(proc_root, str(pid), "stat"))
+    boot = next((line.split()[1] for line in (_read(os.path.join(proc_root, "stat")) or "").splitlines()
+                 if line.startswith("btime ")), None)
+    if not text or ")" not in text or not boot:
+        return {}
+    try:
+        ticks = int(text[text.rindex(")") + 2:].split()[19])
+        return {"started_at": int(boot) + ticks / ticks_per_second}
+    except (IndexError, ValueError):
+        return {}
+
+
 def read_cpu_seconds(proc_root: str = "/proc", pid: str = "self", ticks_per_second: int = 100) -> dict:
     """User + system CPU time in seconds."""
     stat = _read_stat_fields(proc_root, pid, ticks_per_second)

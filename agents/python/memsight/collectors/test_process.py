@@ -39,8 +39,12 @@ class ProcessCollectorTest(unittest.TestCase):
         self.assertEqual(m["rss_anon"], (3399 - 1680) * page)
         self.assertEqual(process.count_open_fds(PROC, "4242"), {"total": 8})
 
+    def test_start_time_is_boot_time_plus_starttime_ticks(self):
+        self.assertEqual(process.read_start_time(PROC, "4242", ticks_per_second=100), {"started_at": 1795604493 + 5795.01})
+        self.assertEqual(process.read_start_time(os.path.join(FIXTURES, "cgroup-v2"), "4242"), {}, "no /proc/stat, no start time")
+
     def test_missing_process_is_empty_not_an_error(self):
-        for read in (process.read_memory, process.read_smaps_rollup, process.read_open_fds, process.read_max_fds, process.read_cpu_seconds, process.read_stat, process.count_open_fds):
+        for read in (process.read_start_time, process.read_memory, process.read_smaps_rollup, process.read_open_fds, process.read_max_fds, process.read_cpu_seconds, process.read_stat, process.count_open_fds):
             self.assertEqual(read(PROC, "999999"), {}, read.__name__)
 
     def test_this_process_reads_live(self):
@@ -48,6 +52,16 @@ class ProcessCollectorTest(unittest.TestCase):
             self.skipTest("no /proc here")
         m = process.read_memory()
         self.assertGreater(m["rss"], 1024 * 1024)
+        import subprocess
+        import time
+
+        child = subprocess.Popen(["sleep", "5"])
+        try:
+            started = process.read_start_time(pid=str(child.pid), ticks_per_second=os.sysconf("SC_CLK_TCK"))["started_at"]
+            self.assertLess(abs(started - time.time()), 2, "a process started just now")
+        finally:
+            child.kill()
+            child.wait()
         fds = process.read_open_fds()
         with open(__file__) as _:
             self.assertEqual(process.read_open_fds()["file"], fds["file"] + 1)

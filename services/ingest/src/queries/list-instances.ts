@@ -11,6 +11,7 @@ interface InstanceRow {
   runtime: string;
   runtimeVersion: string;
   appVersion: string | null;
+  worker: string | null;
   agent: string;
   labels: Record<string, string>;
   memoryLimitBytes: string | null;
@@ -20,7 +21,7 @@ interface InstanceRow {
 }
 
 const SELECT = `SELECT i.id::text AS id, i.agent_instance_id AS "agentInstanceId", i.app_id AS "appId", a.name AS "appName",
-       i.host, i.pid, i.runtime, i.runtime_version AS "runtimeVersion", i.app_version AS "appVersion",
+       i.host, i.pid, i.runtime, i.runtime_version AS "runtimeVersion", i.app_version AS "appVersion", i.worker,
        i.agent_name || '/' || i.agent_version AS agent, i.labels, i.memory_limit_bytes::text AS "memoryLimitBytes",
        i.started_at AS "startedAt", i.first_seen_at AS "firstSeenAt", i.last_seen_at AS "lastSeenAt"
   FROM instances i JOIN apps a ON a.id = i.app_id`;

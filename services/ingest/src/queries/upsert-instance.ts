@@ -22,12 +22,13 @@ export async function upsertInstance(
        RETURNING id
      )
      INSERT INTO instances (project_id, app_id, agent_instance_id, host, pid, runtime, runtime_version,
-                            app_version, agent_name, agent_version, started_at, labels, memory_limit_bytes, last_seen_at)
-     SELECT $1, app.id, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11 / 1000.0), $12::jsonb, $13, to_timestamp($14 / 1000.0)
+                            app_version, agent_name, agent_version, started_at, labels, memory_limit_bytes, last_seen_at, worker)
+     SELECT $1, app.id, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11 / 1000.0), $12::jsonb, $13, to_timestamp($14 / 1000.0), $15
        FROM app
      ON CONFLICT (project_id, agent_instance_id) DO UPDATE SET
        app_version = EXCLUDED.app_version,
        labels = EXCLUDED.labels,
+       worker = EXCLUDED.worker,
        memory_limit_bytes = EXCLUDED.memory_limit_bytes,
        last_seen_at = greatest(instances.last_seen_at, EXCLUDED.last_seen_at)
      RETURNING id::text AS id, app_id AS "appId", (xmax = 0) AS inserted`,
@@ -46,6 +47,7 @@ export async function upsertInstance(
       JSON.stringify(instance.labels ?? {}),
       instance.memoryLimitBytes ?? null,
       seenAtMs,
+      instance.worker ?? null,
     ],
   );
   return rows[0]!;

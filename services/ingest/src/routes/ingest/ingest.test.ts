@@ -39,6 +39,7 @@ describe('POST /v1/ingest', () => {
     const { instances } = await get(`/api/apps/${app.id}/instances`);
     const instance = instances.find((i: any) => i.agentInstanceId === batch.instance.id);
     assert.equal(instance.runtime, 'cpython');
+    assert.equal(instance.worker, batch.instance.worker, 'the worker name is stored and listed');
     assert.equal(instance.memoryLimitBytes, 536870912);
     assert.deepEqual(instance.labels, { env: 'prod', region: 'eu-west-1' });
     assert.equal(instance.live, true);

@@ -1,7 +1,7 @@
 // `npm test`: every test in the repository, against a real PostgreSQL.
 // With DATABASE_URL set it uses that server; without it, it starts a throwaway
 // embedded PostgreSQL (the fresh-machine path CI proves on every run).
-// It migrates once, then runs Node's test runner over every *.test.ts file
+// It migrates once, builds the Node agent, then runs Node's test runner over every *.test.ts file
 // (the browser test builds the dashboard through the real `npm start`).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
@@ -40,6 +40,8 @@ try {
   await migrate(pool, MIGRATIONS_DIR);
   await pool.end();
   const env = { ...inheritedEnvironment(), DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1' };
+  // Node agent tests run the built agent in real processes (`node --import @memsight/agent/register`).
+  if (run('npm', ['run', 'build', '-w', '@memsight/agent'], env) !== 0) throw new Error('building agents/node failed');
   const filter = process.argv.slice(2);
   const files = findTests(root).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)));
   status = run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], env);

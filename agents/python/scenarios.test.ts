@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { useTenantAndIngest } from '../../services/ingest/src/test/harness';
+import { storedSeries, storedSnapshots, useTenantAndIngest } from '../../services/ingest/src/test/harness';
 
 const run = promisify(execFile);
 const AGENT_DIR = import.meta.dirname;
@@ -38,25 +38,10 @@ describe('python agent scenarios: the problem shows in the stored data', () => {
     for (const r of await Promise.all(runs)) assert.doesNotMatch(r.stderr, /ERROR|Traceback/, r.stderr);
   });
 
-  async function series(name: string, metric: string): Promise<number[]> {
-    const { rows } = await suite.tenant.pool.query<{ v: number | null }>(
-      `SELECT s.values[array_position(m.names, $3)] AS v
-         FROM samples s JOIN instances i ON i.id = s.instance_id JOIN apps a ON a.id = i.app_id
-         JOIN metric_sets m ON m.id = s.metric_set_id
-        WHERE i.project_id = $1 AND a.name = $2 ORDER BY s.ts`,
-      [suite.tenant.projectId, appOf(name), metric],
-    );
-    return rows.map((r) => r.v).filter((v): v is number => v !== null);
-  }
+  const series = (name: string, metric: string) => storedSeries(suite.tenant, appOf(name), metric);
 
-  async function snapshots(name: string, kind: string): Promise<{ sites?: { site: string; growthBytes?: number }[]; types?: { type: string; count: number }[] }[]> {
-    const { rows } = await suite.tenant.pool.query(
-      `SELECT sn.entries FROM snapshots sn JOIN instances i ON i.id = sn.instance_id JOIN apps a ON a.id = i.app_id
-        WHERE i.project_id = $1 AND a.name = $2 AND sn.kind = $3 ORDER BY sn.ts`,
-      [suite.tenant.projectId, appOf(name), kind],
-    );
-    return rows.map((r) => r.entries);
-  }
+  type Snapshot = { sites?: { site: string; growthBytes?: number }[]; types?: { type: string; count: number }[] };
+  const snapshots = (name: string, kind: string) => storedSnapshots<Snapshot>(suite.tenant, appOf(name), kind);
 
   test('unbounded cache: traced memory and list counts grow, and the top growing site is the cache line', async () => {
     const traced = await series('unbounded_cache', 'cpython.tracemalloc.current');

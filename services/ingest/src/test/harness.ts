@@ -85,3 +85,25 @@ export function useTenantAndIngest(name: string, overrides: Partial<IngestConfig
 export function gzipJson(value: unknown): Buffer {
   return gzipSync(Buffer.from(JSON.stringify(value)));
 }
+
+/** One stored metric of an app, oldest first, its missing (null) readings left out: what the agents' scenario tests check. */
+export async function storedSeries(tenant: Tenant, app: string, metric: string): Promise<number[]> {
+  const { rows } = await tenant.pool.query<{ v: number | null }>(
+    `SELECT s.values[array_position(m.names, $3)] AS v
+       FROM samples s JOIN instances i ON i.id = s.instance_id JOIN apps a ON a.id = i.app_id
+       JOIN metric_sets m ON m.id = s.metric_set_id
+      WHERE i.project_id = $1 AND a.name = $2 ORDER BY s.ts`,
+    [tenant.projectId, app, metric],
+  );
+  return rows.map((r) => r.v).filter((v): v is number => v !== null);
+}
+
+/** The entries of one kind of snapshot an app stored, oldest first. */
+export async function storedSnapshots<T = Record<string, unknown>>(tenant: Tenant, app: string, kind: string): Promise<T[]> {
+  const { rows } = await tenant.pool.query(
+    `SELECT sn.entries FROM snapshots sn JOIN instances i ON i.id = sn.instance_id JOIN apps a ON a.id = i.app_id
+      WHERE i.project_id = $1 AND a.name = $2 AND sn.kind = $3 ORDER BY sn.ts`,
+    [tenant.projectId, app, kind],
+  );
+  return rows.map((r) => r.entries as T);
+}

@@ -1,0 +1,88 @@
+// The public API: start() and stop(). Importing this module does nothing;
+// start() samples in the background and never throws into the host.
+import { createRequire } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { Agent } from './agent.js';
+import { AGENT_NAME, AGENT_VERSION } from './batch.js';
+import { loadConfig, type AgentOptions } from './config.js';
+import { Log } from './log.js';
+
+export type { AgentOptions } from './config.js';
+export { Agent } from './agent.js';
+
+const EXIT_DEADLINE_MS = 2000;
+let agent: Agent | undefined;
+let stopping: Promise<void> | undefined;
+let hooksInstalled = false;
+
+/**
+ * Starts the agent once per process (later calls return the same agent), or
+ * returns undefined when disabled or misconfigured. Only the main thread runs
+ * one: process memory is process-wide, and worker threads are reported by it.
+ */
+export function start(options: AgentOptions = {}, env: NodeJS.ProcessEnv = process.env): Agent | undefined {
+  try {
+    if (agent) return agent;
+    if (!isMainThread) return undefined;
+    const warnings: string[] = [];
+    const config = loadConfig(options, env, (m) => warnings.push(m));
+    const log = new Log(config.logLevel);
+    for (const w of warnings) log.log('warning', w);
+    if (config.disabled) return undefined;
+    agent = new Agent(config, log, { env });
+    agent.start();
+    stopping = undefined;
+    if (!hooksInstalled) installExitHooks();
+    return agent;
+  } catch (err) {
+    try {
+      process.stderr.write(`memsight ERROR: could not start: ${err}\n`);
+    } catch {
+      // nowhere left to say it
+    }
+    return undefined;
+  }
+}
+
+/** Stops sampling and sends what is buffered, within `deadlineMs`. */
+export function stop(deadlineMs = EXIT_DEADLINE_MS): Promise<void> {
+  if (!agent) return Promise.resolve();
+  stopping ??= agent.stop(deadlineMs).catch(() => {});
+  agent = undefined;
+  return stopping;
+}
+
+function installExitHooks(): void {
+  hooksInstalled = true;
+  // The event loop ran dry: a last asynchronous flush (its socket holds the loop until it ends).
+  process.on('beforeExit', () => void stop());
+  // process.exit(): no more turns of the loop, so the unsent batches go to a child sender.
+  process.on('exit', () => {
+    const current = agent;
+    if (!current || stopping) return;
+    agent = undefined;
+    try {
+      const bodies = current.finalBodies();
+      if (bodies.length) sendSync(current.config.endpoint, current.config.apiKey, bodies);
+    } catch {
+      // the host is exiting: nothing of ours may change how
+    }
+  });
+}
+
+function sendSync(endpoint: string, apiKey: string, bodies: Buffer[]): void {
+  const input = Buffer.concat(bodies.flatMap((b) => [lengthPrefix(b.length), b]));
+  const sender = fileURLToPath(new URL('./exit-sender.js', import.meta.url));
+  const env: NodeJS.ProcessEnv = { ...process.env, MEMSIGHT_DISABLED: '1' };
+  delete env.NODE_OPTIONS; // the sender must not load the agent again
+  // Loaded here, at exit, not at start: the host may never load child_process.
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+  spawnSync(process.execPath, [sender, endpoint, apiKey, `${AGENT_NAME}/${AGENT_VERSION}`], { input, env, timeout: EXIT_DEADLINE_MS, stdio: ['pipe', 'ignore', 'ignore'] });
+}
+
+function lengthPrefix(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+}

@@ -1,0 +1,56 @@
+// Encoded batches waiting to be acknowledged, bounded in bytes. A batch is
+// encoded once, with its sequence number, and re-sent byte for byte until
+// ingest acknowledges it, so a retry can never be stored twice. Over the cap
+// the oldest batches go first and their samples are counted; the count rides
+// on the next batch built (`dropped`).
+export interface PendingBatch {
+  seq: number;
+  body: Buffer;
+  samples: number;
+  /** The `dropped` count written into this batch: lost with it if it is dropped. */
+  reportsDropped: number;
+}
+
+export class Outbox {
+  private readonly queue: PendingBatch[] = [];
+  bytes = 0;
+  droppedTotal = 0;
+  private droppedUnreported = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get length(): number {
+    return this.queue.length;
+  }
+
+  put(batch: PendingBatch): void {
+    this.queue.push(batch);
+    this.bytes += batch.body.length;
+    // Keep at least the newest batch, even if it alone is over the cap.
+    while (this.bytes > this.maxBytes && this.queue.length > 1) {
+      const old = this.queue.shift()!;
+      this.bytes -= old.body.length;
+      this.droppedTotal += old.samples;
+      this.droppedUnreported += old.samples + old.reportsDropped;
+    }
+  }
+
+  peek(): PendingBatch | undefined {
+    return this.queue[0];
+  }
+
+  /** Removes `batch` if it is still the oldest (it may have been dropped while in flight). */
+  acknowledge(batch: PendingBatch): void {
+    if (this.queue[0] === batch) {
+      this.queue.shift();
+      this.bytes -= batch.body.length;
+    }
+  }
+
+  /** Samples dropped since the last call, for the next batch's `dropped` field. */
+  takeDropped(): number {
+    const n = this.droppedUnreported;
+    this.droppedUnreported = 0;
+    return n;
+  }
+}

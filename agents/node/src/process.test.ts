@@ -1,0 +1,126 @@
+// The built agent in real Node processes, attached with --import: what it
+// sends, and how it behaves at exit, in cluster workers and worker threads.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Compile } from 'typebox/compile';
+import { IngestBatch, describeMetric } from '@memsight/contracts';
+import { FakeIngest } from './test/fake-ingest.ts';
+import { fast, runWithAgent } from './test/run-node.ts';
+
+const checker = Compile(IngestBatch);
+
+describe('node agent in real processes', () => {
+  let ingest: FakeIngest;
+  before(async () => (ingest = await new FakeIngest().listen()));
+  after(() => ingest.close());
+  const batchesOf = (app: string) => ingest.batches.filter((b) => b.instance.app === app);
+
+  test('what it sends validates against the contract, and every metric is in the catalogue', async () => {
+    const ran = await runWithAgent({ code: 'const keep = []; const t = setInterval(() => keep.push(new Array(1e5).fill(1)), 20); setTimeout(() => { clearInterval(t); globalThis.gc(); }, 2500); // past a few 1 s loop probes' },
+      fast(ingest.url, 'contract', { MEMSIGHT_APP_VERSION: '1.2.3', MEMSIGHT_LABELS: 'env=test', NODE_OPTIONS: '--expose-gc' }));
+    assert.equal(ran.code, 0, ran.stderr);
+    const batches = batchesOf('contract');
+    assert.ok(batches.length >= 2, `batches: ${batches.length}`);
+    for (const batch of batches) assert.deepEqual([...checker.Errors(batch)].slice(0, 5).map((e) => `${e.instancePath} ${e.message}`), []);
+    const names = new Set(batches.flatMap((b) => b.metrics));
+    assert.deepEqual([...names].filter((m) => !describeMetric(m)), []);
+    for (const name of ['process.memory.rss', 'process.memory.pss', 'nodejs.memory.heap_used', 'v8js.memory.heap.space.used{space=old}',
+      'v8js.gc.pause.count{kind=minor}', 'v8js.memory.heap.used_after_gc', 'nodejs.eventloop.delay.p99', 'process.open_fds{kind=socket}', 'v8js.contexts.detached']) {
+      assert.ok(names.has(name), `${name} is sent`);
+    }
+    const first = batches[0]!;
+    assert.equal(first.instance.runtime, 'node');
+    assert.equal(first.instance.appVersion, '1.2.3');
+    assert.deepEqual(first.instance.labels, { env: 'test' });
+    assert.ok(Math.abs(first.instance.startedAt - Date.now()) < 60_000 && first.instance.startedAt <= first.samples[0]!.ts);
+    assert.deepEqual(batches.map((b) => b.seq), batches.map((_, i) => i));
+  });
+
+  test('a process that ends on its own sends its last samples, and the agent never keeps it alive', async () => {
+    // The flush interval is far away: only the exit flush can deliver.
+    const ran = await runWithAgent({ code: 'setTimeout(() => console.log("done"), 300);' }, fast(ingest.url, 'natural-exit', { MEMSIGHT_FLUSH_INTERVAL: '600', MEMSIGHT_INTERVAL: '600' }), { timeoutMs: 20_000 });
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(ran.stdout, 'done\n');
+    assert.equal(batchesOf('natural-exit').length, 1);
+  });
+
+  test('process.exit() still sends the last samples, through a short-lived sender', async () => {
+    const ran = await runWithAgent({ code: 'setTimeout(() => process.exit(3), 300);' }, fast(ingest.url, 'hard-exit', { MEMSIGHT_FLUSH_INTERVAL: '600' }), { timeoutMs: 20_000 });
+    assert.equal(ran.code, 3, 'the host\'s exit code stands');
+    const batches = batchesOf('hard-exit');
+    assert.equal(batches.length, 1);
+    assert.ok(batches[0]!.samples.length >= 2);
+  });
+
+  test('an exit with ingest down does not hang past the deadline', async () => {
+    const ran = await runWithAgent({ code: 'setTimeout(() => process.exit(0), 200);' }, fast('http://127.0.0.1:9', 'down-exit'), { timeoutMs: 20_000 });
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(ran.stderr, '', 'an unreachable ingest is not the host\'s stderr business at the default level');
+  });
+
+  test('in code: an outage keeps the host running, the outbox at its cap, and every drop reported', async () => {
+    const down = await new FakeIngest().listen(); // its own: the outage must not reach the other tests
+    down.downUntil = Date.now() + 2000;
+    const code = `
+      import { start, stop } from '@memsight/agent';
+      const agent = start({ app: 'outage', interval: 0.02, flushInterval: 0.02, slowInterval: 60, bufferBytes: 32768 });
+      const rss0 = process.memoryUsage().rss;
+      let most = 0, work = 0;
+      const until = Date.now() + 5000;
+      const loop = () => {
+        for (let i = 0; i < 1000; i++) work += i;  // the host keeps serving throughout
+        most = Math.max(most, agent.outbox.bytes);
+        if (Date.now() < until) setTimeout(loop, 1); else done();
+      };
+      const done = async () => {
+        const dropped = agent.outbox.droppedTotal;
+        await stop();
+        console.log(JSON.stringify({ most, dropped, work, growth: process.memoryUsage().rss - rss0 }));
+      };
+      loop();`;
+    const ran = await runWithAgent({ code }, { MEMSIGHT_ENDPOINT: down.url, MEMSIGHT_API_KEY: 'msk_test' }, { attach: false, timeoutMs: 30_000 });
+    await down.close();
+    assert.equal(ran.code, 0, ran.stderr);
+    const r = JSON.parse(ran.stdout) as { most: number; dropped: number; work: number; growth: number };
+    assert.ok(r.work > 0);
+    assert.ok(r.most <= 32768 + 8192, `the outbox stays at its cap (one batch of slack): ${r.most}`);
+    assert.ok(r.dropped > 0, 'a 2 s outage at 50 ticks/s overflows 32 KiB');
+    assert.ok(r.growth < 16 * 2 ** 20, `RSS growth ${r.growth}`);
+    const batches = down.batches;
+    const seqs = batches.map((b) => b.seq);
+    assert.deepEqual(seqs, [...new Set(seqs)].sort((a, b) => a - b), 'no batch stored twice after recovery');
+    assert.equal(batches.reduce((n, b) => n + (b.dropped ?? 0), 0), r.dropped, 'every drop reported');
+  });
+
+  test('cluster: each worker is its own instance, named after its worker id', async () => {
+    const code = `
+      import cluster from 'node:cluster';
+      if (cluster.isPrimary) {
+        const workers = [cluster.fork(), cluster.fork()];
+        setTimeout(() => workers.forEach((w) => w.disconnect()), 1000);
+      } else {
+        const t = setInterval(() => {}, 50);
+        process.on('disconnect', () => clearInterval(t));
+      }`;
+    const ran = await runWithAgent({ code }, fast(ingest.url, 'cluster'), { timeoutMs: 30_000 });
+    assert.equal(ran.code, 0, ran.stderr);
+    const byWorker = new Map<string, Set<string>>();
+    for (const b of batchesOf('cluster')) {
+      const key = b.instance.worker ?? 'primary';
+      byWorker.set(key, (byWorker.get(key) ?? new Set()).add(b.instance.id));
+    }
+    assert.deepEqual([...byWorker.keys()].sort(), ['cluster:1', 'cluster:2', 'primary']);
+    for (const ids of byWorker.values()) assert.equal(ids.size, 1, 'one instance per process');
+  });
+
+  test('worker_threads: one instance for the process, the host\'s threads run undisturbed', async () => {
+    const code = `
+      import { Worker } from 'node:worker_threads';
+      const w = new Worker('let s = 0; for (let i = 0; i < 3e7; i++) s += i; require("node:worker_threads").parentPort.postMessage(s)', { eval: true });
+      w.on('message', (s) => console.log(s));`;
+    const ran = await runWithAgent({ code }, fast(ingest.url, 'threads'), { timeoutMs: 30_000 });
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(ran.stdout.trim(), String((3e7 * (3e7 - 1)) / 2));
+    assert.equal(new Set(batchesOf('threads').map((b) => b.instance.id)).size, 1);
+  });
+});

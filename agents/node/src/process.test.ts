@@ -44,6 +44,14 @@ describe('node agent in real processes', () => {
     assert.equal(batchesOf('natural-exit').length, 1);
   });
 
+  test('NODE_OPTIONS attaches it to every node process a script starts', async () => {
+    const code = `import { execFileSync } from 'node:child_process';
+      execFileSync(process.execPath, ['-e', 'setTimeout(() => {}, 300)']);`;
+    const ran = await runWithAgent({ code }, fast(ingest.url, 'node-options', { NODE_OPTIONS: '--import @memsight/agent/register' }), { attach: false });
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(new Set(batchesOf('node-options').map((b) => b.instance.pid)).size, 2, 'the script and the process it started');
+  });
+
   test('process.exit() still sends the last samples, through a short-lived sender', async () => {
     const ran = await runWithAgent({ code: 'setTimeout(() => process.exit(3), 300);' }, fast(ingest.url, 'hard-exit', { MEMSIGHT_FLUSH_INTERVAL: '600' }), { timeoutMs: 20_000 });
     assert.equal(ran.code, 3, 'the host\'s exit code stands');

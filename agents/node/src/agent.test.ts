@@ -82,6 +82,18 @@ describe('node agent transport and outbox', () => {
     assert.equal(ingest.batches[0]?.seq, 0);
   });
 
+  test('a server that is down (connection refused) and comes back gets every batch once', async () => {
+    const { agent, clock, ticks } = makeAgent(ingest.url);
+    const port = Number(new URL(ingest.url).port);
+    await ingest.close();
+    await ticks(4);
+    assert.equal(agent.outbox.length, 4, 'kept while nobody listens');
+    ingest = await new FakeIngest().listen(port);
+    clock.ms += 600_000; // past any backoff
+    await ticks(1);
+    assert.deepEqual(ingest.batches.map((b) => b.seq), [0, 1, 2, 3, 4]);
+  });
+
   test('an outage that fits the buffer loses nothing', async () => {
     const { agent, clock, ticks } = makeAgent(ingest.url);
     ingest.downUntil = Date.now() + 60_000;

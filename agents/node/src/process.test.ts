@@ -121,6 +121,17 @@ describe('node agent in real processes', () => {
     for (const ids of byWorker.values()) assert.equal(ids.size, 1, 'one instance per process');
   });
 
+  test('worker_threads: start() in a worker thread does nothing; the main thread is told apart', async () => {
+    const code = `
+      import { Worker } from 'node:worker_threads';
+      import { isMainThread, start } from '@memsight/agent';
+      const w = new Worker("import('@memsight/agent').then((m) => require('node:worker_threads').parentPort.postMessage([m.isMainThread(), m.start() === undefined]))", { eval: true });
+      w.on('message', (m) => console.log(JSON.stringify([isMainThread(), ...m, start({ app: 'in-worker' }) !== undefined])));`;
+    const ran = await runWithAgent({ code }, { MEMSIGHT_ENDPOINT: ingest.url, MEMSIGHT_FLUSH_INTERVAL: '0.1' }, { attach: false, timeoutMs: 30_000 });
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.deepEqual(JSON.parse(ran.stdout), [true, false, true, true], '[main is main, worker is not, worker start() is a no-op, main start() runs]');
+  });
+
   test('worker_threads: one instance for the process, the host\'s threads run undisturbed', async () => {
     const code = `
       import { Worker } from 'node:worker_threads';

@@ -77,12 +77,13 @@ describe('node agent scenarios: the problem shows in the stored data', () => {
     const used = await series('healthy_sawtooth', 'nodejs.memory.heap_used');
     const floor = await series('healthy_sawtooth', 'v8js.memory.heap.used_after_gc');
     const teeth = Math.max(...used) - Math.min(...used);
-    assert.ok(teeth > 15 * 2 ** 20, `sawtooth ${mb(Math.min(...used))}–${mb(Math.max(...used))}`);
-    assert.ok(floor.length >= 3, `floor readings: ${floor.length}`);
-    const spread = Math.max(...floor) - Math.min(...floor);
+    assert.ok(teeth > 30 * 2 ** 20, `sawtooth ${mb(Math.min(...used))}–${mb(Math.max(...used))}`);
+    assert.ok(floor.length >= 4, `floor readings: ${floor.length}`);
+    const settled = floor.slice(1); // the first second fills the cache of recent responses
+    const spread = Math.max(...settled) - Math.min(...settled);
     t.diagnostic(`heap ${mb(Math.min(...used))}–${mb(Math.max(...used))}; floor ${floor.map(mb).join(', ')}`);
-    assert.ok(spread < teeth / 3, `floor ${floor.map(mb).join(', ')} against teeth of ${mb(teeth)}`);
+    assert.ok(spread < teeth / 5, `floor ${floor.map(mb).join(', ')} against teeth of ${mb(teeth)}`);
     const pauses = await series('healthy_sawtooth', 'v8js.gc.pause.count{kind=major}');
-    assert.ok(pauses.at(-1)! > 5, 'major collections counted');
+    assert.ok(pauses.at(-1)! >= 3, `major collections counted: ${pauses.at(-1)}`);
   });
 });

@@ -185,7 +185,7 @@ export class Agent {
     try {
       this.transport.holdInFlight(); // its socket is unref'd: awaiting it alone would let the process end first
       await this.sending;
-      if (!this.ticks.length) this.ticks.push({ ts: this.wall(), values: cheap(this.sources, false) });
+      this.finalReading();
       this.flush();
       await this.drain(true, deadline);
     } catch (err) {
@@ -200,7 +200,7 @@ export class Agent {
     this.stopped = true;
     clearTimeout(this.timer);
     try {
-      if (!this.ticks.length) this.ticks.push({ ts: this.wall(), values: cheap(this.sources, false) });
+      this.finalReading();
       this.flush();
     } catch {
       // sampling at exit is best effort
@@ -212,6 +212,12 @@ export class Agent {
       this.outbox.acknowledge(b);
     }
     return bodies;
+  }
+
+  /** The state at exit, so a process's last moments are in its data (one sample per millisecond at most). */
+  private finalReading(): void {
+    const ts = this.wall();
+    if ((this.ticks.at(-1)?.ts ?? -1) < Math.round(ts)) this.ticks.push({ ts, values: cheap(this.sources, false) });
   }
 
   private uninstall(): void {

@@ -57,7 +57,7 @@ describe('node agent in real processes', () => {
     assert.equal(ran.code, 3, 'the host\'s exit code stands');
     const batches = batchesOf('hard-exit');
     assert.equal(batches.length, 1);
-    assert.ok(batches[0]!.samples.length >= 2);
+    assert.ok(batches[0]!.samples.length >= 1);
   });
 
   test('an exit with ingest down does not hang past the deadline', async () => {

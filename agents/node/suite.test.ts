@@ -4,22 +4,18 @@
 // assertions, and the agent must have been reporting throughout.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { FakeIngest } from './src/test/fake-ingest';
-import { fast } from './src/test/run-node';
+import { fast, runWithAgent } from './src/test/run-node';
 
 const require = createRequire(import.meta.url);
 const QS_DIR = path.dirname(require.resolve('qs/package.json'));
 const TAPE = path.join(path.dirname(require.resolve('tape/package.json')), 'bin', 'tape');
 
-function tape(attach: boolean, env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
-  const args = [...(attach ? ['--import', '@memsight/agent/register'] : []), TAPE, 'test/*.js'];
-  return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: QS_DIR, env: { ...process.env, NODE_OPTIONS: '', ...env }, timeout: 120_000, maxBuffer: 16 * 2 ** 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }));
-  });
+async function tape(attach: boolean, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
+  const ran = await runWithAgent({ file: TAPE }, env, { attach, args: ['test/*.js'], cwd: QS_DIR, timeoutMs: 120_000 });
+  return { code: ran.code, out: ran.stdout + ran.stderr };
 }
 
 const summary = (out: string) => ({ tests: out.match(/^# tests (\d+)$/m)?.[1], pass: out.match(/^# pass +(\d+)$/m)?.[1], fail: out.match(/^# fail +(\d+)$/m)?.[1] });

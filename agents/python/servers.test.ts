@@ -111,8 +111,8 @@ describe('python agent in gunicorn and uwsgi: each worker is its own named insta
     assert.ok(rows.some((r) => r.worker === 'gunicorn:master'), `the master reports as itself: ${JSON.stringify(rows)}`);
   });
 
-  const uwsgi = ['uwsgi', '--plugin', 'python3', '--http-socket', '127.0.0.1:{port}', '--master', '--processes', '2',
-    '--wsgi-file', 'wsgi_app.py', '--callable', 'app', '--enable-threads', '--disable-logging'];
+  const uwsgi = (wsgiFile: string) => ['uwsgi', '--plugin', 'python3', '--http-socket', '127.0.0.1:{port}', '--master', '--processes', '2',
+    '--wsgi-file', wsgiFile, '--callable', 'app', '--enable-threads', '--disable-logging'];
 
   async function checkUwsgi(app: string, served: Served): Promise<void> {
     assert.equal(served.exitCode, 0, served.stderr.slice(-3000));
@@ -132,14 +132,14 @@ describe('python agent in gunicorn and uwsgi: each worker is its own named insta
   test('uwsgi, with memsight.start() in the app', async () => {
     requireProgram('uwsgi');
     const app = `uwsgi-start-${process.pid}`;
-    const served = await serve(uwsgi, { ...agentEnv(app), WSGI_APP_STARTS_AGENT: '1' }, 'SIGINT', allServedReport(app));
+    const served = await serve(uwsgi('wsgi_app_started.py'), agentEnv(app), 'SIGINT', allServedReport(app));
     await checkUwsgi(app, served);
   });
 
   test('uwsgi, attached with `python -m memsight run` and --py-call-uwsgi-fork-hooks', async () => {
     requireProgram('uwsgi');
     const app = `uwsgi-run-${process.pid}`;
-    const served = await serve(['python3', '-m', 'memsight', 'run', '--', ...uwsgi, '--py-call-uwsgi-fork-hooks'], agentEnv(app), 'SIGINT',
+    const served = await serve(['python3', '-m', 'memsight', 'run', '--', ...uwsgi('wsgi_app.py'), '--py-call-uwsgi-fork-hooks'], agentEnv(app), 'SIGINT',
       allServedReport(app));
     await checkUwsgi(app, served);
   });

@@ -16,7 +16,7 @@ function makeAgent(endpoint: string, options: AgentOptions = {}) {
   const clock = new Clock();
   const lines: string[] = [];
   const config = loadConfig({ endpoint, apiKey: 'msk_test', app: 't', interval: 1, flushInterval: 1, timeout: 0.3, ...options }, {});
-  const agent = new Agent(config, new Log('info', (l) => lines.push(l)), { env: {}, wall: () => 1_700_000_000_000 + clock.ms, monotonic: clock.now });
+  const agent = new Agent(config, new Log('info', (l) => lines.push(l)), { wall: () => 1_700_000_000_000 + clock.ms, monotonic: clock.now });
   const ticks = async (n: number, stepMs = 1000) => {
     for (let i = 0; i < n; i++) {
       clock.ms += stepMs;

@@ -6,7 +6,7 @@ import { EventLoopMonitor } from './collectors/event-loop.js';
 import { GcObserver } from './collectors/gc.js';
 import { HeapSampler } from './collectors/heap-profile.js';
 import { readStartTime } from './collectors/proc.js';
-import type { AgentConfig } from './config.js';
+import type { LoadedConfig } from './config.js';
 import { clusterWorkerId, instanceIdentity, newInstanceId, workerName } from './identity.js';
 import type { Log } from './log.js';
 import { Outbox } from './outbox.js';
@@ -17,7 +17,6 @@ import type { Snapshot } from '@memsight/contracts';
 const MAX_BACKOFF_S = 300;
 
 export interface AgentDeps {
-  env: NodeJS.ProcessEnv;
   /** Wall clock (ms) for timestamps; monotonic clock (ms) for scheduling. */
   wall?: () => number;
   monotonic?: () => number;
@@ -49,7 +48,7 @@ export class Agent {
   private sending: Promise<void> | undefined;
   private stopped = false;
 
-  constructor(readonly config: AgentConfig, private readonly log: Log, private readonly deps: AgentDeps) {
+  constructor(readonly config: LoadedConfig, private readonly log: Log, deps: AgentDeps = {}) {
     this.wall = deps.wall ?? Date.now;
     this.mono = deps.monotonic ?? (() => performance.now());
     this.outbox = new Outbox(config.bufferBytes);
@@ -119,7 +118,7 @@ export class Agent {
     const c = this.config;
     const identity = instanceIdentity({
       app: c.app, appVersion: c.appVersion, labels: c.labels, instanceId: this.instanceId, startedAtMs: this.startedAtMs,
-      worker: workerName(this.deps.env, this.clusterWorkerId), memoryLimit: this.memoryLimit,
+      worker: workerName(c.pm2Instance, this.clusterWorkerId), memoryLimit: this.memoryLimit,
     });
     const dropped = this.outbox.takeDropped();
     const batch = buildBatch(identity, this.seq, this.ticks, this.snapshots, dropped);
@@ -185,8 +184,7 @@ export class Agent {
     try {
       this.transport.holdInFlight(); // its socket is unref'd: awaiting it alone would let the process end first
       await this.sending;
-      this.finalReading();
-      this.flush();
+      this.flushFinal();
       await this.drain(true, deadline);
     } catch (err) {
       this.log.once('stop', 'warning', `final flush failed: ${err}`);
@@ -200,24 +198,19 @@ export class Agent {
     this.stopped = true;
     clearTimeout(this.timer);
     try {
-      this.finalReading();
-      this.flush();
+      this.flushFinal();
     } catch {
       // sampling at exit is best effort
     }
     this.uninstall();
-    const bodies: Buffer[] = [];
-    for (let b = this.outbox.peek(); b; b = this.outbox.peek()) {
-      bodies.push(b.body);
-      this.outbox.acknowledge(b);
-    }
-    return bodies;
+    return this.outbox.takeAll().map((b) => b.body);
   }
 
-  /** The state at exit, so a process's last moments are in its data (one sample per millisecond at most). */
-  private finalReading(): void {
+  /** A last reading (so a process's last moments are in its data; one per millisecond at most), then the batch. */
+  private flushFinal(): void {
     const ts = this.wall();
     if ((this.ticks.at(-1)?.ts ?? -1) < Math.round(ts)) this.ticks.push({ ts, values: cheap(this.sources, false) });
+    this.flush();
   }
 
   private uninstall(): void {

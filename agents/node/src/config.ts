@@ -27,6 +27,16 @@ export interface AgentConfig {
 
 export type AgentOptions = Partial<AgentConfig>;
 
+/** What the environment says about the process, as opposed to settings. */
+export interface ProcessFacts {
+  /** PM2's instance id (pm_id or NODE_APP_INSTANCE), when PM2 runs the process. */
+  pm2Instance?: string;
+  /** The environment for the exit sender: this one, with the agent off and not preloaded again. */
+  senderEnv: NodeJS.ProcessEnv;
+}
+
+export type LoadedConfig = AgentConfig & ProcessFacts;
+
 export const DEFAULTS: AgentConfig = {
   endpoint: 'http://127.0.0.1:4100',
   apiKey: '',
@@ -92,8 +102,12 @@ function parse(name: keyof AgentConfig, raw: unknown): unknown {
   return String(raw);
 }
 
-export function loadConfig(options: AgentOptions, env: NodeJS.ProcessEnv, warn: (message: string) => void = () => {}): AgentConfig {
-  const config: AgentConfig = { ...DEFAULTS, labels: {} };
+/** Settings from `options`, else `env` (the process's environment, read here and nowhere else), else defaults. */
+export function loadConfig(options: AgentOptions, env: NodeJS.ProcessEnv = process.env, warn: (message: string) => void = () => {}): LoadedConfig {
+  const config: LoadedConfig = { ...DEFAULTS, labels: {}, senderEnv: { ...env, MEMSIGHT_DISABLED: '1' } };
+  delete config.senderEnv.NODE_OPTIONS;
+  const pm2 = env.pm_id ?? env.NODE_APP_INSTANCE;
+  if (pm2) config.pm2Instance = pm2;
   for (const name of Object.keys(DEFAULTS) as (keyof AgentConfig)[]) {
     let raw: unknown;
     let where: string;

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { loadConfig } from './config.ts';
 import { cleanLabels, clusterWorkerId, instanceIdentity, newInstanceId, workerName } from './identity.ts';
 
 test('worker names: cluster workers, PM2 instances, and plain processes', () => {
-  assert.equal(workerName({}, 3), 'cluster:3');
-  assert.equal(workerName({ pm_id: '7', NODE_APP_INSTANCE: '1' }, 2), 'pm2:7');
-  assert.equal(workerName({ NODE_APP_INSTANCE: '0' }), 'pm2:0');
-  assert.equal(workerName({}), undefined);
+  assert.equal(workerName(undefined, 3), 'cluster:3');
+  assert.equal(workerName(loadConfig({}, { pm_id: '7', NODE_APP_INSTANCE: '1' }).pm2Instance, 2), 'pm2:7');
+  assert.equal(workerName(loadConfig({}, { NODE_APP_INSTANCE: '0' }).pm2Instance), 'pm2:0');
+  assert.equal(workerName(loadConfig({}, {}).pm2Instance), undefined);
   assert.equal(clusterWorkerId(), undefined, 'the test runner is no cluster worker');
 });
 

@@ -16,13 +16,9 @@ export function newInstanceId(): string {
   return `node-${hex}`;
 }
 
-/**
- * `pm2:<id>` under PM2 (which sets these variables), `cluster:<id>` in a
- * cluster worker (`clusterWorkerId`, see below).
- */
-export function workerName(env: NodeJS.ProcessEnv, clusterWorkerId?: number): string | undefined {
-  const pm2 = env.pm_id ?? env.NODE_APP_INSTANCE;
-  if (pm2 !== undefined && pm2 !== '') return `pm2:${pm2}`.slice(0, 64);
+/** `pm2:<id>` under PM2 (see ProcessFacts), `cluster:<id>` in a cluster worker (`clusterWorkerId`, below). */
+export function workerName(pm2Instance?: string, clusterWorkerId?: number): string | undefined {
+  if (pm2Instance) return `pm2:${pm2Instance}`.slice(0, 64);
   return clusterWorkerId === undefined ? undefined : `cluster:${clusterWorkerId}`;
 }
 

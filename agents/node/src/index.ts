@@ -3,8 +3,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Agent } from './agent.js';
-import { AGENT_NAME, AGENT_VERSION } from './batch.js';
-import { loadConfig, type AgentOptions } from './config.js';
+import { loadConfig, type AgentOptions, type LoadedConfig } from './config.js';
 import { Log } from './log.js';
 
 export type { AgentOptions } from './config.js';
@@ -20,16 +19,16 @@ let hooksInstalled = false;
  * returns undefined when disabled or misconfigured. Only the main thread runs
  * one: process memory is process-wide, and worker threads are reported by it.
  */
-export function start(options: AgentOptions = {}, env: NodeJS.ProcessEnv = process.env): Agent | undefined {
+export function start(options: AgentOptions = {}): Agent | undefined {
   try {
     if (agent) return agent;
     if (!isMainThread()) return undefined;
     const warnings: string[] = [];
-    const config = loadConfig(options, env, (m) => warnings.push(m));
+    const config = loadConfig(options, undefined, (m) => warnings.push(m));
     const log = new Log(config.logLevel);
     for (const w of warnings) log.log('warning', w);
     if (config.disabled) return undefined;
-    agent = new Agent(config, log, { env });
+    agent = new Agent(config, log);
     agent.start();
     stopping = undefined;
     if (!hooksInstalled) installExitHooks();
@@ -73,21 +72,21 @@ function installExitHooks(): void {
     agent = undefined;
     try {
       const bodies = current.finalBodies();
-      if (bodies.length) sendSync(current.config.endpoint, current.config.apiKey, bodies);
+      if (bodies.length) sendSync(current.config, bodies);
     } catch {
       // the host is exiting: nothing of ours may change how
     }
   });
 }
 
-function sendSync(endpoint: string, apiKey: string, bodies: Buffer[]): void {
+function sendSync(config: LoadedConfig, bodies: Buffer[]): void {
   const input = Buffer.concat(bodies.flatMap((b) => [lengthPrefix(b.length), b]));
   const sender = fileURLToPath(new URL('./exit-sender.js', import.meta.url));
-  const env: NodeJS.ProcessEnv = { ...process.env, MEMSIGHT_DISABLED: '1' };
-  delete env.NODE_OPTIONS; // the sender must not load the agent again
   // Loaded here, at exit, not at start: the host may never load child_process.
   const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
-  spawnSync(process.execPath, [sender, endpoint, apiKey, `${AGENT_NAME}/${AGENT_VERSION}`], { input, env, timeout: EXIT_DEADLINE_MS, stdio: ['pipe', 'ignore', 'ignore'] });
+  spawnSync(process.execPath, [sender, config.endpoint, config.apiKey, String(EXIT_DEADLINE_MS)], {
+    input, env: config.senderEnv, timeout: EXIT_DEADLINE_MS, stdio: ['pipe', 'ignore', 'ignore'],
+  });
 }
 
 function lengthPrefix(n: number): Buffer {

@@ -47,6 +47,13 @@ export class Outbox {
     }
   }
 
+  /** Empties the outbox, oldest first: for a sender that takes over (the exit sender). */
+  takeAll(): PendingBatch[] {
+    const all = this.queue.splice(0);
+    this.bytes = 0;
+    return all;
+  }
+
   /** Samples dropped since the last call, for the next batch's `dropped` field. */
   takeDropped(): number {
     const n = this.droppedUnreported;

@@ -16,7 +16,6 @@ export interface Sources {
   cgroupRoot: string;
   gc?: GcObserver;
   eventLoop?: EventLoopMonitor;
-  memoryUsage?: () => NodeJS.MemoryUsage;
   /** The cgroup usage file, found on the first tick ('' = none). */
   usageFile?: string;
   /** Slow rounds so far: PSS is read on every PSS_EVERY-th. */
@@ -32,7 +31,7 @@ export function cheap(src: Sources, full: boolean): Record<string, number> {
   // cheap kernel reads; /proc parsing waits for the slow rounds. At one tick
   // per 10 s the agent's code runs cold (interpreted, its bytecode flushed),
   // so each tick's work is kept small rather than fast.
-  const m = (src.memoryUsage ?? process.memoryUsage)();
+  const m = process.memoryUsage();
   const cpu = process.cpuUsage();
   out['process.memory.rss'] = m.rss;
   out['process.cpu.time'] = (cpu.user + cpu.system) / 1e6;

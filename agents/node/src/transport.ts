@@ -77,7 +77,7 @@ function isComplete(raw: Buffer): boolean {
   return length ? raw.length - end - 4 >= Number(length[1]) : false; // no length: read until the server closes
 }
 
-export function parseResponse(raw: Buffer): Response | TransportError {
+function parseResponse(raw: Buffer): Response | TransportError {
   const end = raw.indexOf('\r\n\r\n');
   const head = raw.toString('latin1', 0, end < 0 ? raw.length : end);
   const status = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(head);

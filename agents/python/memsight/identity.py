@@ -33,9 +33,16 @@ def worker_name(server_software: str = "", under_uwsgi: bool = False, argv=None,
         except Exception:
             return "uwsgi"
     if "gunicorn" in (argv[0] if argv else "") or "gunicorn" in server_software:  # also `python -m gunicorn`
-        # A worker's parent is the gunicorn master; the master's is a shell or a supervisor.
-        return f"gunicorn:{os.getpid()}" if b"gunicorn" in _parent_cmdline(proc_root) else "gunicorn:master"
+        # A worker's parent is the gunicorn master; the master's is a shell or a
+        # supervisor. Asked at every flush, read once per process.
+        key = (proc_root, os.getpid())
+        if key not in _gunicorn_names:
+            _gunicorn_names[key] = f"gunicorn:{key[1]}" if b"gunicorn" in _parent_cmdline(proc_root) else "gunicorn:master"
+        return _gunicorn_names[key]
     return None
+
+
+_gunicorn_names: dict = {}  # (proc root, pid) -> worker name
 
 
 def _parent_cmdline(proc_root: str) -> bytes:

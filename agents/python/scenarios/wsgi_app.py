@@ -10,9 +10,3 @@ def app(environ, start_response):
     body = str(os.getpid()).encode()
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
     return [body]
-
-
-if os.environ.get("WSGI_APP_STARTS_AGENT"):  # the in-code way to attach, as opposed to `python -m memsight run`
-    import memsight
-
-    memsight.start()

@@ -2,12 +2,23 @@
 // live here once; both sides import them instead of repeating strings.
 import { Type, type Static } from 'typebox';
 import { InstanceSummary } from './rest';
+import type { AlertTransitionEvent } from './alerts';
 
 export const EVENTS = {
   samplesAppended: 'samples:appended',
   instanceSeen: 'instance:seen',
   subscribe: 'instance:subscribe',
   unsubscribe: 'instance:unsubscribe',
+  /** An alert changed state. Missed ones: GET /api/alerts/transitions?after=<cursor>. */
+  alertTransition: 'alert:transition',
+} as const;
+
+/** The PostgreSQL NOTIFY channels between the services. */
+export const PG_CHANNELS = {
+  /** alerter → every ingest: `{ transitionId }` of a committed transition, relayed to dashboards. */
+  alertTransitions: 'memsight_alert_transitions',
+  /** ingest → alerter: instance ids with newly committed samples, comma-separated, or `*` for "many". */
+  samplesCommitted: 'memsight_samples_committed',
 } as const;
 
 export const SamplesAppended = Type.Object({
@@ -40,6 +51,7 @@ export type SocketAuth = Static<typeof SocketAuth>;
 export interface ServerToClientEvents {
   'samples:appended': (payload: SamplesAppended) => void;
   'instance:seen': (payload: InstanceSeen) => void;
+  'alert:transition': (payload: AlertTransitionEvent) => void;
 }
 
 export interface ClientToServerEvents {

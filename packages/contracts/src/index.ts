@@ -3,3 +3,7 @@ export * from './errors';
 export * from './rest';
 export * from './events';
 export * from './metric-catalogue';
+export * from './alert-rules';
+export * from './rule-check';
+export * from './alerts';
+export * from './notifications';

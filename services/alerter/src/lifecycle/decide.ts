@@ -1,0 +1,41 @@
+// The alert state machine, as a pure function (Prometheus' rule semantics):
+// a condition that starts holding opens a pending alert; one that holds for the
+// rule's `for` fires it; one that stops holding resolves it, a firing alert only
+// after it stayed clear for `resolveHoldMs` so a condition at its edge does
+// not flap. A verdict of "cannot tell" (too little data, a restart still
+// warming up) changes nothing: a restart never resolves what was decided.
+import type { Verdict } from '../detectors/types';
+
+export interface OpenAlertState {
+  state: 'pending' | 'firing';
+  startedAtMs: number;
+  /** When the condition was last seen clear while firing; null while it holds. */
+  clearSinceMs: number | null;
+}
+
+export type Decision =
+  | { action: 'none' }
+  | { action: 'open'; state: 'pending' | 'firing' }
+  | { action: 'fire' }
+  | { action: 'hold'; clearSinceMs: number | null }
+  | { action: 'resolve'; reason: string };
+
+export interface DecideOptions {
+  forMs: number;
+  resolveHoldMs: number;
+  nowMs: number;
+}
+
+export function decide(open: OpenAlertState | undefined, verdict: Verdict, o: DecideOptions): Decision {
+  if (verdict === undefined) return { action: 'none' };
+  if (verdict) {
+    if (!open) return { action: 'open', state: o.forMs <= 0 ? 'firing' : 'pending' };
+    if (open.state === 'pending' && o.nowMs - open.startedAtMs >= o.forMs) return { action: 'fire' };
+    return { action: 'hold', clearSinceMs: null };
+  }
+  if (!open) return { action: 'none' };
+  if (open.state === 'pending') return { action: 'resolve', reason: 'The condition cleared before it held for the rule\'s "for".' };
+  const clearSince = open.clearSinceMs ?? o.nowMs;
+  if (o.nowMs - clearSince >= o.resolveHoldMs) return { action: 'resolve', reason: 'The condition no longer holds.' };
+  return { action: 'hold', clearSinceMs: clearSince };
+}

@@ -6,11 +6,11 @@ import { Type, type Static, type TObject } from 'typebox';
 
 export const ALERT_KINDS = ['leak', 'time-to-limit', 'fragmentation', 'resource-leak', 'gc', 'threshold'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
-export const AlertKindSchema = Type.Union(ALERT_KINDS.map((k) => Type.Literal(k)));
+export const AlertKindSchema = Type.Enum(ALERT_KINDS);
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
-export const SeveritySchema = Type.Union(SEVERITIES.map((s) => Type.Literal(s)));
+export const SeveritySchema = Type.Enum(SEVERITIES);
 
 const Seconds = (def: number, min: number, max: number, description: string) =>
   Type.Integer({ default: def, minimum: min, maximum: max, description });
@@ -80,7 +80,7 @@ export type Comparison = (typeof COMPARISONS)[number];
 export const ThresholdParams = Type.Object(
   {
     metric: Type.String({ minLength: 1, maxLength: 200, description: 'A metric of the catalogue, with its attributes: process.open_fds{kind=socket}.' }),
-    op: Type.Union(COMPARISONS.map((c) => Type.Literal(c)), { default: '>' }),
+    op: Type.Enum(COMPARISONS, { default: '>' }),
     value: Type.Number(),
   },
   { additionalProperties: false },

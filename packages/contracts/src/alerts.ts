@@ -9,7 +9,7 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 
 export const ALERT_STATES = ['pending', 'firing', 'resolved'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
-export const AlertStateSchema = Type.Union(ALERT_STATES.map((s) => Type.Literal(s)));
+export const AlertStateSchema = Type.Enum(ALERT_STATES);
 
 export const Acknowledgement = Type.Object({
   at: IsoTime,

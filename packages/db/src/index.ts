@@ -5,3 +5,4 @@ export { createPool } from './pool';
 export { createPrisma, type PrismaClient } from './prisma';
 export { createApiKey, createProject, revokeApiKey, generateApiKey, hashApiKey, API_KEY_PREFIX } from './api-keys';
 export { MIGRATIONS_DIR } from './paths';
+export { ensureBuiltinRules } from './builtin-rules';

@@ -1,0 +1,85 @@
+// The evaluator's memory: one InstanceSeries per live instance, fed only with
+// samples newer than what it already holds. A new (or newly adopted, after a
+// failover) instance starts from `historySeconds` back, once; after that each
+// round reads a few samples per instance.
+import type pg from 'pg';
+import { InstanceSeries, metricLayout, type MetricLayout } from '../series/instance-series';
+import type { InstanceFacts } from '../detectors/types';
+import { listMetricSets } from '../queries/list-metric-sets';
+import { readNewSamples } from '../queries/read-new-samples';
+
+export interface SeriesStoreOptions {
+  bucketMs: number;
+  historyMs: number;
+  /** Instances per read statement. */
+  chunkSize?: number;
+}
+
+export class SeriesStore {
+  private readonly series = new Map<string, InstanceSeries>();
+  private readonly layouts = new Map<number, MetricLayout>();
+  private readonly capacity: number;
+
+  constructor(private readonly opts: SeriesStoreOptions) {
+    this.capacity = Math.ceil(opts.historyMs / opts.bucketMs) + 1;
+  }
+
+  get size(): number {
+    return this.series.size;
+  }
+
+  get(instanceId: string): InstanceSeries | undefined {
+    return this.series.get(instanceId);
+  }
+
+  /** The instance's series, created (empty) if new; its facts refreshed (a process's limit can change). */
+  adopt(facts: InstanceFacts): InstanceSeries {
+    let s = this.series.get(facts.id);
+    if (!s) this.series.set(facts.id, (s = new InstanceSeries(facts, this.opts.bucketMs, this.capacity)));
+    else s.facts = facts;
+    return s;
+  }
+
+  /** Forgets instances that are no longer live. */
+  retain(live: ReadonlySet<string>): void {
+    for (const id of this.series.keys()) if (!live.has(id)) this.series.delete(id);
+  }
+
+  clear(): void {
+    this.series.clear();
+  }
+
+  /**
+   * Reads what arrived for these instances since their cursors and folds it in.
+   * Returns the instances that got samples and how many rows were read.
+   */
+  async catchUp(db: pg.Pool | pg.ClientBase, instanceIds: string[], nowMs: number): Promise<{ updated: Set<string>; rows: number }> {
+    const updated = new Set<string>();
+    let rows = 0;
+    const chunkSize = this.opts.chunkSize ?? 500;
+    // Bounded per statement: a fresh instance brings up to `historySeconds` of samples.
+    const perInstanceLimit = Math.max(100, Math.ceil(this.opts.historyMs / 1000) * 2);
+    for (let i = 0; i < instanceIds.length; i += chunkSize) {
+      const chunk = instanceIds.slice(i, i + chunkSize).flatMap((id) => {
+        const s = this.series.get(id);
+        if (!s) return [];
+        const floor = Math.max(s.facts.startedAtMs - 1, nowMs - this.opts.historyMs);
+        return [{ instanceId: id, afterMs: Math.max(s.latestTs, floor) }];
+      });
+      const samples = await readNewSamples(db, chunk, perInstanceLimit);
+      rows += samples.length;
+      await this.loadLayouts(db, samples.map((r) => r.metricSetId));
+      for (const r of samples) {
+        this.series.get(r.instanceId)?.add(r.ts, this.layouts.get(r.metricSetId)!, r.values);
+        updated.add(r.instanceId);
+      }
+    }
+    return { updated, rows };
+  }
+
+  private async loadLayouts(db: pg.Pool | pg.ClientBase, ids: number[]): Promise<void> {
+    const missing = [...new Set(ids)].filter((id) => !this.layouts.has(id));
+    if (missing.length === 0) return;
+    for (const [id, names] of await listMetricSets(db, missing)) this.layouts.set(id, metricLayout(names));
+  }
+}

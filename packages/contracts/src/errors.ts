@@ -8,6 +8,7 @@ export const ErrorCode = Type.Union([
   Type.Literal('unsupported_encoding'),
   Type.Literal('unauthorized'),
   Type.Literal('not_found'),
+  Type.Literal('conflict'),
   Type.Literal('payload_too_large'),
   Type.Literal('rate_limited'),
   Type.Literal('unavailable'),

@@ -19,6 +19,8 @@ export const PG_CHANNELS = {
   alertTransitions: 'memsight_alert_transitions',
   /** ingest → alerter: instance ids with newly committed samples, comma-separated, or `*` for "many". */
   samplesCommitted: 'memsight_samples_committed',
+  /** ingest → alerter: a rule changed; re-read them. */
+  rulesChanged: 'memsight_rules_changed',
 } as const;
 
 export const SamplesAppended = Type.Object({

@@ -1,41 +1,87 @@
-// The alerter process. For now a shell: it owns its evaluation loop and a
-// health endpoint, and the detectors (leak, fragmentation, limit, GC) plug
-// into `evaluate` in later work.
+// The alerter process: leader election, the evaluation rounds, the outbox and
+// a small health endpoint. Every alerter runs this; only the one holding the
+// evaluator lock evaluates and sends, the others stand by.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino, { type Logger } from 'pino';
-import type pg from 'pg';
+import pino from 'pino';
 import { createPool } from '@memsight/db';
+import { PG_CHANNELS } from '@memsight/contracts';
 import type { AlerterConfig } from './config';
+import { Evaluator, type RoundStats } from './evaluate/evaluator';
+import { LeaderLease } from './evaluate/leader';
+import { RoundScheduler } from './evaluate/scheduler';
+import { OutboxWorker } from './notify/outbox-worker';
+import { smtpTransport } from './notify/smtp-transport';
 
 export interface Alerter {
   url: string;
-  /** Evaluations completed since start. */
+  /** Whether this alerter holds the evaluator lock. */
+  leading: () => boolean;
+  /** Full rounds completed while leading. */
   evaluations: () => number;
-  /** Resolves when no evaluation is running. */
+  lastRound: () => RoundStats | undefined;
+  /** Resolves when no round and no outbox pass is running. */
   whenIdle: () => Promise<void>;
   close: () => Promise<void>;
 }
 
-export type Detector = (pool: pg.Pool, log: Logger) => Promise<void>;
+export interface AlerterDeps {
+  now?: () => number;
+  /** How often a standby retries the lock (ms). */
+  leaderRetryMs?: number;
+  outboxIntervalMs?: number;
+}
 
-export async function startAlerter(config: AlerterConfig, detectors: Detector[] = []): Promise<Alerter> {
+export async function startAlerter(config: AlerterConfig, deps: AlerterDeps = {}): Promise<Alerter> {
   const log = pino({ level: config.logLevel, name: 'alerter' });
+  const now = deps.now ?? Date.now;
   const pool = createPool(config.databaseUrl, 4);
-  let evaluations = 0;
-  let running: Promise<void> | undefined;
+  let lastRound: RoundStats | undefined;
 
-  const evaluate = async () => {
-    for (const detect of detectors) await detect(pool, log);
-    evaluations++;
+  const lease: LeaderLease = new LeaderLease(
+    { connectionString: config.databaseUrl, log, retryMs: deps.leaderRetryMs ?? 2000, listen: [PG_CHANNELS.samplesCommitted, PG_CHANNELS.rulesChanged] },
+    {
+      onAcquired: () => {
+        evaluator.reset();
+        scheduler.requestFull();
+        outbox.kick();
+      },
+      onLost: () => {
+        scheduler.clear();
+        evaluator.reset();
+      },
+      onNotification: (channel, payload) => {
+        if (channel === PG_CHANNELS.rulesChanged) scheduler.requestFull();
+        else scheduler.requestFast(payload === '*' ? '*' : payload.split(',').filter(Boolean));
+      },
+    },
+  );
+  const leader = <T>(fn: Parameters<LeaderLease['use']>[0]) => lease.use(fn) as Promise<T>;
+  const evaluator: Evaluator = new Evaluator({
+    pool, leader, log, now, bucketSeconds: config.bucketSeconds, historySeconds: config.historySeconds,
+    liveWindowSeconds: config.liveWindowSeconds, between: () => scheduler.drainFast(),
+  });
+  const afterRound = (stats: RoundStats) => {
+    if (stats.mode === 'full') lastRound = stats;
+    if (stats.transitions.length) outbox.kick();
+    log.debug({ ...stats, transitions: stats.transitions.length }, 'round done');
   };
-  const tick = () => {
-    running ??= evaluate()
-      .catch((err) => log.error({ err }, 'evaluation failed'))
-      .finally(() => (running = undefined));
-  };
-  const timer = setInterval(tick, config.evaluationIntervalSeconds * 1000);
-  tick();
+  const scheduler: RoundScheduler = new RoundScheduler(
+    {
+      fullRound: async () => afterRound(await evaluator.fullRound()),
+      fastRound: async (ids) => afterRound(await evaluator.fastRound(ids)),
+    },
+    { log, coalesceMs: 5 },
+  );
+  const transport = config.smtpUrl ? smtpTransport({ url: config.smtpUrl, from: config.mailFrom, timeoutSeconds: config.smtpTimeoutSeconds }) : undefined;
+  const outbox: OutboxWorker = new OutboxWorker({
+    leader, transport, log, now, groupWaitSeconds: config.groupWaitSeconds, repeatIntervalSeconds: config.repeatIntervalSeconds,
+    dashboardUrl: config.dashboardUrl, retryMaxSeconds: config.smtpRetryMaxSeconds,
+  });
+
+  const roundTimer = setInterval(() => lease.leading && scheduler.requestFull(), config.evaluationIntervalSeconds * 1000);
+  const outboxTimer = setInterval(() => lease.leading && outbox.kick(), deps.outboxIntervalMs ?? 1000);
+  lease.start();
 
   const server = http.createServer((req, res) => {
     const send = (status: number, body: unknown) => {
@@ -44,26 +90,42 @@ export async function startAlerter(config: AlerterConfig, detectors: Detector[] 
     if (req.url === '/livez') return send(200, { status: 'ok' });
     if (req.url === '/readyz') {
       pool.query('SELECT 1').then(
-        () => send(200, { status: 'ok', evaluations }),
+        () => send(200, { status: 'ok', leading: lease.leading, evaluations: scheduler.fullRounds }),
         () => send(503, { error: { code: 'unavailable', message: 'The database is not reachable.' } }),
       );
       return;
     }
-    send(404, { error: { code: 'not_found', message: 'The alerter serves /livez and /readyz.' } });
+    if (req.url === '/status') {
+      const r = lastRound;
+      return send(200, {
+        leading: lease.leading, evaluations: scheduler.fullRounds, instances: evaluator.series.size,
+        lastFullRound: r && { instances: r.instances, samples: r.samples, changes: r.changes, ms: r.ms },
+        outbox: { sent: outbox.sent, failedTries: outbox.failedTries }, smtp: transport ? 'configured' : 'mailbox',
+      });
+    }
+    send(404, { error: { code: 'not_found', message: 'The alerter serves /livez, /readyz and /status.' } });
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
-  log.info({ port, detectors: detectors.length }, 'alerter started');
+  log.info({ port, smtp: transport ? 'configured' : 'none (emails go to the mailbox)' }, 'alerter started');
 
   return {
     url: `http://${config.host}:${port}`,
-    evaluations: () => evaluations,
+    leading: () => lease.leading,
+    evaluations: () => scheduler.fullRounds,
+    lastRound: () => lastRound,
     whenIdle: async () => {
-      await running;
+      await scheduler.idle();
+      await outbox.idle();
     },
     close: async () => {
-      clearInterval(timer);
-      await running;
+      clearInterval(roundTimer);
+      clearInterval(outboxTimer);
+      scheduler.stop();
+      await scheduler.idle();
+      await outbox.idle();
+      await lease.stop();
+      transport?.close();
       await new Promise((r) => server.close(r));
       await pool.end();
     },

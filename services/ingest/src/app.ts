@@ -12,9 +12,15 @@ import auth from './plugins/app/auth';
 import ingestPipeline from './plugins/app/ingest-pipeline';
 import partitions from './plugins/app/partitions';
 import gateway from './socket/gateway';
+import alertRelay from './plugins/app/alert-relay';
 import healthRoutes from './routes/health/routes';
 import ingestRoutes from './routes/ingest/routes';
 import queryRoutes from './routes/query/routes';
+import alertRoutes from './routes/alerts/routes';
+import ruleRoutes from './routes/rules/routes';
+import silenceRoutes from './routes/silences/routes';
+import channelRoutes from './routes/channels/routes';
+import mailboxRoutes from './routes/mailbox/routes';
 
 export interface AppOptions {
   config: IngestConfig;
@@ -33,7 +39,13 @@ export default async function ingestApp(app: FastifyInstance, opts: AppOptions):
   await app.register(ingestPipeline);
   await app.register(partitions);
   await app.register(gateway);
+  await app.register(alertRelay);
   await app.register(healthRoutes);
   await app.register(ingestRoutes);
   await app.register(queryRoutes);
+  await app.register(alertRoutes);
+  await app.register(ruleRoutes);
+  await app.register(silenceRoutes);
+  await app.register(channelRoutes);
+  await app.register(mailboxRoutes);
 }

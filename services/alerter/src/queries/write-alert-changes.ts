@@ -14,7 +14,7 @@ export interface AlertFigures {
 
 export type AlertChange =
   | ({ type: 'open'; id: string; projectId: string; ruleId: string; instanceId: string; appId: string; kind: AlertKind; state: 'pending' | 'firing'; atMs: number } & AlertFigures)
-  | ({ type: 'fire'; id: string; projectId: string; atMs: number } & AlertFigures)
+  | ({ type: 'fire'; id: string; projectId: string; instanceId: string; kind: AlertKind; atMs: number } & AlertFigures)
   | ({ type: 'update'; id: string; atMs: number; clearSinceMs: number | null } & Partial<AlertFigures>)
   | { type: 'resolve'; id: string; projectId: string; from: 'pending' | 'firing'; atMs: number; reason: string };
 

@@ -43,3 +43,9 @@ export class UnavailableError extends AppError {
     super(503, 'unavailable', message, undefined, { 'retry-after': '1' });
   }
 }
+
+export class ConflictError extends AppError {
+  constructor(message: string) {
+    super(409, 'conflict', message);
+  }
+}

@@ -2,19 +2,17 @@
 // the machine's own fonts (DejaVu Sans here): no font is shipped or fetched.
 import { Resvg } from '@resvg/resvg-js';
 import { chartSvg, type ChartSpec } from './chart-svg';
+import { encodePalettePng } from './palette-png';
 
-export type { ChartSpec } from './chart-svg';
-
-/** Pixels per CSS pixel: sharp on high-density screens, and still about 20 KB a chart. */
+/** Pixels per CSS pixel: sharp on high-density screens; the palette PNG keeps it near 16 KB. */
 export const CHART_PIXEL_RATIO = 2;
 
 export function renderChartPng(chart: ChartSpec & { pixelRatio?: number }): Buffer {
-  const svg = chartSvg(chart);
-  const resvg = new Resvg(svg, {
+  const image = new Resvg(chartSvg(chart), {
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
     fitTo: { mode: 'zoom', value: chart.pixelRatio ?? CHART_PIXEL_RATIO },
-    shapeRendering: 2,
-    textRendering: 1,
-  });
-  return resvg.render().asPng();
+    // An opaque background, so every pixel is opaque and the palette needs no transparency.
+    background: '#ffffff',
+  }).render();
+  return encodePalettePng(image.pixels, image.width, image.height);
 }

@@ -25,7 +25,7 @@ export function valueTicks(min: number, max: number, unit: MetricUnit, target = 
   const step = Math.max(minStep, niceStep(hi - lo, target));
   const first = Math.floor(lo / step) * step;
   const last = Math.max(first + step, Math.ceil(hi / step) * step);
-  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  const decimals = decimalsOf(step);
   const ticks: Tick[] = [];
   // Counting in steps (not adding) keeps 0.1 + 0.2 drift out of the labels.
   for (let i = 0; first + i * step <= last + step / 1e6 && i < 50; i++) {
@@ -33,6 +33,11 @@ export function valueTicks(min: number, max: number, unit: MetricUnit, target = 
     ticks.push({ value: v * divisor, label: `${v.toFixed(decimals)}${suffix}` });
   }
   return { min: first * divisor, max: last * divisor, ticks };
+}
+
+/** Digits after the point a step needs: 2.5 → 1, so 402.5 is not labelled "403". */
+function decimalsOf(step: number): number {
+  return Math.min(6, (String(Number(step.toPrecision(6))).split('.')[1] ?? '').length);
 }
 
 function valueAxisUnit(magnitude: number, unit: MetricUnit): { divisor: number; suffix: string; minStep: number } {

@@ -53,7 +53,7 @@ export function formatPercent(ratio: number): string {
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '–';
   const a = Math.abs(s);
-  if (a < 1) return `${(s * 1000).toFixed(a < 0.01 ? 1 : 0)} ms`;
+  if (a < 1) return `${a < 0.01 ? Number((s * 1000).toFixed(1)) : (s * 1000).toFixed(0)} ms`;
   if (a < 120) return `${s.toFixed(a < 10 ? 1 : 0)} s`;
   if (a < 7200) return `${Math.round(s / 60)} min`;
   if (a < 172800) return `${(s / 3600).toFixed(1).replace(/\.0$/, '')} h`;

@@ -102,7 +102,10 @@ function figures(item: EmailItem): Figure[] {
   add('Metric', evidence.metric ?? alert.metric);
   add('Where', evidence.where ? WHERE[evidence.where] : null);
   if (evidence.rateBytesPerHour !== undefined) add('Rate', `${formatSigned(evidence.rateBytesPerHour, formatBytes)}/h`);
-  if (evidence.ratePerHour !== undefined) add('Rate', `${formatSigned(evidence.ratePerHour, formatCount)} ${countNoun(unit) ?? ''}/h`.replace(' /h', '/h'));
+  if (evidence.ratePerHour !== undefined) {
+    const noun = countNoun(unit);
+    add('Rate', `${formatSigned(evidence.ratePerHour, formatCount)}${noun ? ` ${noun}` : ''}/h`);
+  }
   const headline = alertValue(item, unit);
   if (headline) out.push(headline);
   if (evidence.level !== undefined) add('Level now', formatValue(evidence.level, unit));

@@ -103,10 +103,48 @@ export function sampleContent(items?: EmailItem[]): EmailContent {
       {
         change: 'resolved',
         alert: sampleAlert({ id: '1039', instanceId: '311', state: 'resolved', summary: 'RSS grew 9.8 MiB/h on instance 311', resolvedAt: new Date(SAMPLE_NOW_MS - 10 * 60_000).toISOString(), link: '/instances/311' }),
-        evidence: sampleLeakEvidence({ rateBytesPerHour: 9.8 * MIB, confidence: 0.9931, forecast: undefined, sites: undefined, types: undefined, series: leakingSeries(1.2, 402), trend: undefined, nextStep: 'Nothing to do: the floor of instance 311 has been flat for 20 minutes.' }),
+        evidence: resolvedEvidence(),
         url: 'https://memsight.example.com/instances/311?alert=1039',
       },
     ],
     dashboardUrl: 'https://memsight.example.com/alerts',
   };
+}
+
+/** A leak that stopped: the floor went flat, and the detector no longer sees growth. */
+function resolvedEvidence(): AlertEvidence {
+  const series = leakingSeries(0.4, 402);
+  return {
+    nextStep: 'Nothing to do: the floor of instance 311 has been flat for 20 minutes.',
+    where: 'native',
+    metric: 'process.memory.rss',
+    rateBytesPerHour: 0.4 * MIB,
+    confidence: 0.62,
+    level: series.v[series.v.length - 1]!,
+    series,
+  };
+}
+
+/** Evidence of the kinds that carry no series: their emails have no chart. */
+export function seriesFreeItems(): EmailItem[] {
+  const item = (alert: Partial<AlertSummary>, evidence: AlertEvidence): EmailItem => ({
+    change: 'firing',
+    alert: sampleAlert({ link: `/instances/${alert.instanceId ?? '318'}`, ...alert }),
+    evidence,
+    url: `https://memsight.example.com/instances/${alert.instanceId ?? '318'}`,
+  });
+  return [
+    item(
+      { id: 'g1', kind: 'gc', metric: 'v8js.gc.time_fraction', value: 0.23, summary: 'GC takes 23 % of wall time on instance 318' },
+      { nextStep: 'Look for a cache that grows until every major GC has to walk it.', where: 'gc', metric: 'v8js.gc.time_fraction', signals: { pauseFraction: 0.2312, fullPerMinute: 8.5 } },
+    ),
+    item(
+      { id: 'f1', kind: 'fragmentation', metric: 'glibc.malloc.fragmentation', value: 0.46, summary: 'malloc holds 46 % of its arena unused on instance 318' },
+      { nextStep: 'Try MALLOC_ARENA_MAX=2 or jemalloc.', where: 'allocator', metric: 'glibc.malloc.fragmentation', level: 0.46 },
+    ),
+    item(
+      { id: 't1', kind: 'threshold', metric: 'process.open_fds{kind=socket}', value: 1890, summary: 'process.open_fds{kind=socket} > 1500 on instance 318' },
+      { nextStep: 'Check that every outgoing connection is closed.', metric: 'process.open_fds{kind=socket}', series: { t: [SAMPLE_NOW_MS], v: [1890] } },
+    ),
+  ];
 }

@@ -7,6 +7,7 @@ import { SampleWriter } from '../../lib/sample-writer';
 import { TokenBuckets } from '../../lib/token-bucket';
 import { LastSeenTracker } from '../../lib/last-seen';
 import { LiveFeed } from '../../lib/live-feed';
+import { CommitNotifier } from '../../lib/commit-notifier';
 import { InstanceRegistry, MetricSetRegistry } from '../../lib/registries';
 import { DecodePool } from '../../decode/decode-pool';
 
@@ -19,6 +20,7 @@ declare module 'fastify' {
     metricSets: MetricSetRegistry;
     ingestLimiter: TokenBuckets;
     live: LiveFeed;
+    commits: CommitNotifier;
   }
 }
 
@@ -42,9 +44,12 @@ export default fp(
     app.decorate('metricSets', new MetricSetRegistry(app.pool));
     app.decorate('ingestLimiter', new TokenBuckets(app.config.rateLimitSamplesPerSecond, app.clock.now));
     app.decorate('live', new LiveFeed());
+    const commits = new CommitNotifier(app.pool, 10, (err) => app.log.warn({ err }, 'could not notify the alerter of new samples'));
+    app.decorate('commits', commits);
     // Registered before db's own onClose runs (hooks run in reverse order), so queued batches commit first.
     app.addHook('onClose', async () => {
       await writer.close();
+      await commits.close();
       await lastSeen.stop();
       await decoder.close();
     });

@@ -48,6 +48,7 @@ export async function ingestBatch(app: FastifyInstance, projectId: string, body:
   }
   const accepted = outcome.duplicate ? rowCount : outcome.stored;
   if (rowCount > 0) app.lastSeen.saw(instanceId, batch.lastTs);
+  if (!outcome.duplicate && outcome.stored > 0) app.commits.committed(instanceId);
   app.metrics.batches.inc({ outcome: outcome.duplicate ? 'duplicate' : 'stored' });
   app.metrics.samples.inc({ outcome: 'accepted' }, accepted);
   app.metrics.samples.inc({ outcome: 'rejected' }, batch.rejected);

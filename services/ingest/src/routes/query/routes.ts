@@ -6,7 +6,7 @@ import { listApps } from '../../queries/list-apps';
 import { getInstance, listInstances } from '../../queries/list-instances';
 import { getInstanceSeries, listInstanceMetrics } from '../../queries/get-instance-series';
 import { getInstanceSchema, getSeriesSchema, listAppsSchema, listInstancesSchema, listMetricsSchema } from './schemas';
-import { resolveTimeRange } from './time-range';
+import { resolveTimeRange } from '../../lib/time-range';
 
 const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);

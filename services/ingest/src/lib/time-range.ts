@@ -1,9 +1,9 @@
-import { InvalidError } from '../../lib/errors';
+import { InvalidError } from './errors';
 
 const HOUR_MS = 3_600_000;
 const MAX_POINTS = 1000;
 
-function parseTime(value: string, name: string): number {
+export function parseTime(value: string, name: string): number {
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (!Number.isFinite(ms)) throw new InvalidError(`Query parameter "${name}" is not a time: use ISO 8601 or unix milliseconds.`);
   return ms;

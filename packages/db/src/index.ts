@@ -7,3 +7,4 @@ export { createApiKey, createProject, revokeApiKey, generateApiKey, hashApiKey, 
 export { MIGRATIONS_DIR } from './paths';
 export { ensureBuiltinRules } from './builtin-rules';
 export { selectAlertSummaries, type AlertFilter } from './alert-summaries';
+export { upsertMetricSet } from './metric-sets';

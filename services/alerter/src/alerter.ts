@@ -7,7 +7,7 @@ import pino from 'pino';
 import { createPool } from '@memsight/db';
 import { PG_CHANNELS } from '@memsight/contracts';
 import type { AlerterConfig } from './config';
-import { Evaluator, type RoundStats } from './evaluate/evaluator';
+import { Evaluator, type EvaluatorOptions, type RoundStats } from './evaluate/evaluator';
 import { LeaderLease } from './evaluate/leader';
 import { RoundScheduler } from './evaluate/scheduler';
 import { OutboxWorker } from './notify/outbox-worker';
@@ -30,6 +30,7 @@ export interface AlerterDeps {
   /** How often a standby retries the lock (ms). */
   leaderRetryMs?: number;
   outboxIntervalMs?: number;
+  detectors?: EvaluatorOptions['detectors'];
 }
 
 export async function startAlerter(config: AlerterConfig, deps: AlerterDeps = {}): Promise<Alerter> {
@@ -59,7 +60,7 @@ export async function startAlerter(config: AlerterConfig, deps: AlerterDeps = {}
   const leader = <T>(fn: Parameters<LeaderLease['use']>[0]) => lease.use(fn) as Promise<T>;
   const evaluator: Evaluator = new Evaluator({
     pool, leader, log, now, bucketSeconds: config.bucketSeconds, historySeconds: config.historySeconds,
-    liveWindowSeconds: config.liveWindowSeconds, between: () => scheduler.drainFast(),
+    liveWindowSeconds: config.liveWindowSeconds, between: () => scheduler.drainFast(), detectors: deps.detectors,
   });
   const afterRound = (stats: RoundStats) => {
     if (stats.mode === 'full') lastRound = stats;

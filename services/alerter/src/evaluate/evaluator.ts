@@ -31,6 +31,8 @@ export interface EvaluatorOptions {
   chunkSize?: number;
   /** Between a full round's chunks: lets fast rounds (threshold rules on fresh samples) go first. */
   between?: () => Promise<void>;
+  /** Replaces detectors by kind (tests of the lifecycle with a detector whose verdicts they choose). */
+  detectors?: Partial<typeof DETECTORS>;
 }
 
 export interface RoundStats {
@@ -54,9 +56,10 @@ export class Evaluator {
 
   constructor(private readonly o: EvaluatorOptions) {
     this.series = new SeriesStore({ bucketMs: o.bucketSeconds * 1000, historyMs: o.historySeconds * 1000 });
+    const detectors = { ...DETECTORS, ...o.detectors };
     this.detect = (kind, view, params) => {
       try {
-        return (DETECTORS[kind] as Detector<typeof params>)(view, params);
+        return (detectors[kind] as Detector<typeof params>)(view, params);
       } catch (err) {
         // A detector bug costs one verdict ("cannot tell"), never the round.
         o.log.error({ err, kind, instance: view.instance.id }, 'detector failed');

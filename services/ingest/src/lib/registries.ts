@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import type { IngestBatch } from '@memsight/contracts';
 import { recordDeployMarker, upsertInstance } from '../queries/upsert-instance';
-import { upsertMetricSet } from '../queries/upsert-metric-set';
+import { upsertMetricSet } from '@memsight/db';
 
 type BatchIdentity = Pick<IngestBatch, 'instance' | 'agent'>;
 

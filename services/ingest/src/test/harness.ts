@@ -1,51 +1,15 @@
 // Test helpers: a tenant (project + API key) per suite, and ingest built on
 // the test database with an injectable clock. scripts/test.ts sets DATABASE_URL.
-import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { createApiKey, createPool, createPrisma, createProject, revokeApiKey } from '@memsight/db';
+import { createTenant, testDatabaseUrl, type Tenant } from '@memsight/db/testing';
 import type pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { buildIngest } from '../build';
 import { loadIngestConfig, type IngestConfig } from '../config';
 import type { Clock } from '../plugins/external/config';
 
-export function testDatabaseUrl(): string {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set: run tests with `npm test`, which provides a database.');
-  return url;
-}
-
-export interface Tenant {
-  projectId: string;
-  apiKey: string;
-  pool: pg.Pool;
-  /** A second key of the same project, already revoked. */
-  revokedKey: string;
-  cleanup: () => Promise<void>;
-}
-
-export async function createTenant(name = 'suite'): Promise<Tenant> {
-  const pool = createPool(testDatabaseUrl(), 4);
-  const prisma = createPrisma(testDatabaseUrl());
-  const { id: projectId } = await createProject(prisma, name, `${name}-${randomUUID().slice(0, 8)}`);
-  const apiKey = (await createApiKey(prisma, projectId, 'test')).secret;
-  const revoked = await createApiKey(prisma, projectId, 'revoked');
-  await revokeApiKey(prisma, revoked.id);
-  await prisma.$disconnect();
-  return {
-    projectId,
-    apiKey,
-    revokedKey: revoked.secret,
-    pool,
-    cleanup: async () => {
-      await pool.query('DELETE FROM samples WHERE instance_id IN (SELECT id FROM instances WHERE project_id = $1)', [projectId]);
-      await pool.query('DELETE FROM ingest_batches WHERE instance_id IN (SELECT id FROM instances WHERE project_id = $1)', [projectId]);
-      await pool.query('DELETE FROM projects WHERE id = $1', [projectId]);
-      await pool.end();
-    },
-  };
-}
+export { createTenant, testDatabaseUrl, type Tenant } from '@memsight/db/testing';
 
 export class ManualClock implements Clock {
   constructor(public ms = Date.now()) {}

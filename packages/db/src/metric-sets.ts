@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
 /** The id of the stored metric-name list, creating it on first use. */
-export async function upsertMetricSet(pool: pg.Pool, names: string[]): Promise<number> {
+export async function upsertMetricSet(db: pg.Pool | pg.ClientBase, names: string[]): Promise<number> {
   const namesHash = createHash('sha256').update(names.join('\n')).digest('hex');
-  const { rows } = await pool.query<{ id: number }>(
+  const { rows } = await db.query<{ id: number }>(
     `INSERT INTO metric_sets (names, names_hash) VALUES ($1, $2)
      ON CONFLICT (names_hash) DO UPDATE SET names_hash = EXCLUDED.names_hash
      RETURNING id`,

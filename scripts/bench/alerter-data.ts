@@ -110,11 +110,11 @@ export async function insertFleetSamples(pool: pg.Pool, fleet: Fleet, o: { fromN
     const ids = fleet.instanceIds.slice(c, c + chunk);
     const res = await pool.query(
       `INSERT INTO samples (instance_id, ts, metric_set_id, values)
-       SELECT x.id, to_timestamp(($2 + n * $3) / 1000.0),
-              CASE WHEN x.node THEN $6 ELSE $5 END,
+       SELECT x.id, to_timestamp(($2::float8 + n * $3::float8) / 1000.0),
+              CASE WHEN x.node THEN $6::int ELSE $5::int END,
               CASE WHEN x.node THEN ${array(NODE_METRICS)} ELSE ${array(PY_METRICS)} END
-         FROM (SELECT id::bigint AS id, ord - 1 + $7 AS i, (ord - 1 + $7) % 3 = 2 AS node,
-                      CASE WHEN (ord - 1 + $7) % 40 = 0 THEN 41700.0 ELSE 0 END AS leak
+         FROM (SELECT id::bigint AS id, ord - 1 + $7::int AS i, (ord - 1 + $7::int) % 3 = 2 AS node,
+                      CASE WHEN (ord - 1 + $7::int) % 40 = 0 THEN 41700.0 ELSE 0 END AS leak
                  FROM unnest($1::text[]) WITH ORDINALITY AS u(id, ord)) x
         CROSS JOIN generate_series($4::int, $8::int - 1) AS n
         CROSS JOIN LATERAL (SELECT random() + 0 * n AS r) rr`,

@@ -15,6 +15,17 @@ export interface SeriesStoreOptions {
   chunkSize?: number;
 }
 
+// About 25k rows (each a float8[] of every metric of a tick) per statement at
+// 10 s samples: a few tens of MB of parsed arrays at a time, whatever the fleet.
+const PER_INSTANCE_PER_STATEMENT = 1000;
+const FRESH_PER_STATEMENT = 25;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 export class SeriesStore {
   private readonly series = new Map<string, InstanceSeries>();
   private readonly layouts = new Map<number, MetricLayout>();
@@ -52,27 +63,35 @@ export class SeriesStore {
   /**
    * Reads what arrived for these instances since their cursors and folds it in.
    * Returns the instances that got samples and how many rows were read.
+   * Statements stay near ROWS_PER_STATEMENT rows: an instance new to the
+   * alerter brings its whole history, so those go a few at a time, and one
+   * that still had more comes round again until it is caught up.
    */
   async catchUp(db: pg.Pool | pg.ClientBase, instanceIds: string[], nowMs: number): Promise<{ updated: Set<string>; rows: number }> {
     const updated = new Set<string>();
     let rows = 0;
-    const chunkSize = this.opts.chunkSize ?? 500;
-    // Bounded per statement: a fresh instance brings up to `historySeconds` of samples.
-    const perInstanceLimit = Math.max(100, Math.ceil(this.opts.historyMs / 1000) * 2);
-    for (let i = 0; i < instanceIds.length; i += chunkSize) {
-      const chunk = instanceIds.slice(i, i + chunkSize).flatMap((id) => {
+    const fresh = instanceIds.filter((id) => this.series.get(id)?.latestTs === -Infinity);
+    const known = instanceIds.filter((id) => (this.series.get(id)?.latestTs ?? -Infinity) > -Infinity);
+    let queue = [...chunks(known, this.opts.chunkSize ?? 1000), ...chunks(fresh, FRESH_PER_STATEMENT)];
+    while (queue.length) {
+      const chunk = queue.shift()!;
+      const cursors = chunk.flatMap((id) => {
         const s = this.series.get(id);
         if (!s) return [];
         const floor = Math.max(s.facts.startedAtMs - 1, nowMs - this.opts.historyMs);
         return [{ instanceId: id, afterMs: Math.max(s.latestTs, floor) }];
       });
-      const samples = await readNewSamples(db, chunk, perInstanceLimit);
+      const samples = await readNewSamples(db, cursors, PER_INSTANCE_PER_STATEMENT);
       rows += samples.length;
       await this.loadLayouts(db, samples.map((r) => r.metricSetId));
+      const counts = new Map<string, number>();
       for (const r of samples) {
         this.series.get(r.instanceId)?.add(r.ts, this.layouts.get(r.metricSetId)!, r.values);
         updated.add(r.instanceId);
+        counts.set(r.instanceId, (counts.get(r.instanceId) ?? 0) + 1);
       }
+      const more = [...counts].filter(([, n]) => n >= PER_INSTANCE_PER_STATEMENT).map(([id]) => id);
+      if (more.length) queue = [...chunks(more, FRESH_PER_STATEMENT), ...queue];
     }
     return { updated, rows };
   }

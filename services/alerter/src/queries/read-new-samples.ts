@@ -2,7 +2,13 @@
 // (the newest timestamp it has taken in), one primary-key range scan per
 // instance in a single statement. A round reads only what arrived since the
 // last one, however long the history the detectors look at.
-import type pg from 'pg';
+//
+// Read as binary COPY: PostgreSQL's float8 → text formatting and node-pg's
+// array parsing cost 40 µs per row of 40 values (measured here: 4.4 s per
+// 100k rows), which made a failover's first round over 10,000 instances take
+// minutes; the binary form skips both.
+import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
 
 export interface SampleRow {
   instanceId: string;
@@ -16,18 +22,75 @@ export interface InstanceCursor {
   afterMs: number;
 }
 
-/** At most `perInstanceLimit` samples per instance, oldest first; the rest comes next round. */
+const DIGITS = /^[0-9]{1,19}$/;
+
+/** At most `perInstanceLimit` samples per instance, oldest first; the rest comes in the next read. */
 export async function readNewSamples(db: pg.Pool | pg.ClientBase, cursors: InstanceCursor[], perInstanceLimit: number): Promise<SampleRow[]> {
   if (cursors.length === 0) return [];
-  const { rows } = await db.query<{ instance_id: string; t: number; metric_set_id: number; values: (number | null)[] }>(
-    `SELECT c.id::text AS instance_id, (extract(epoch FROM s.ts) * 1000)::float8 AS t, s.metric_set_id, s.values
-       FROM unnest($1::bigint[], $2::float8[]) AS c(id, after_ms)
-       CROSS JOIN LATERAL (
-         SELECT ts, metric_set_id, values FROM samples
-          WHERE instance_id = c.id AND ts > to_timestamp(c.after_ms / 1000.0)
-          ORDER BY ts LIMIT $3
-       ) s`,
-    [cursors.map((c) => c.instanceId), cursors.map((c) => c.afterMs), perInstanceLimit],
-  );
-  return rows.map((r) => ({ instanceId: r.instance_id, ts: r.t, metricSetId: r.metric_set_id, values: r.values }));
+  // COPY takes no bind parameters. Everything spliced in is a number this process made or
+  // a bigint id read back from the database, and each is checked to be exactly that.
+  for (const c of cursors) {
+    if (!DIGITS.test(c.instanceId) || !Number.isFinite(c.afterMs)) throw new Error(`bad cursor ${JSON.stringify(c)}`);
+  }
+  const ids = cursors.map((c) => c.instanceId).join(',');
+  const afters = cursors.map((c) => c.afterMs.toFixed(3)).join(',');
+  const limit = Math.max(1, Math.floor(perInstanceLimit));
+  const sql = `COPY (
+      SELECT c.id, (extract(epoch FROM s.ts) * 1000)::float8, s.metric_set_id, s.values
+        FROM unnest('{${ids}}'::bigint[], '{${afters}}'::float8[]) AS c(id, after_ms)
+        CROSS JOIN LATERAL (
+          SELECT ts, metric_set_id, values FROM samples
+           WHERE instance_id = c.id AND ts > to_timestamp(c.after_ms / 1000.0)
+           ORDER BY ts LIMIT ${limit}
+        ) s
+    ) TO STDOUT (FORMAT binary)`;
+  const client = db instanceof pg.Pool ? await db.connect() : undefined;
+  try {
+    const stream = (client ?? (db as pg.ClientBase)).query(copyStreams.to(sql));
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return parseCopy(Buffer.concat(chunks));
+  } finally {
+    client?.release();
+  }
+}
+
+/** PostgreSQL's binary COPY of (int8, float8, int4, float8[]) tuples. */
+export function parseCopy(buf: Buffer): SampleRow[] {
+  const rows: SampleRow[] = [];
+  let o = 11; // signature
+  o += 4 + 4 + buf.readInt32BE(o + 4); // flags, header extension
+  while (o < buf.length) {
+    const fields = buf.readInt16BE(o);
+    o += 2;
+    if (fields === -1) break;
+    o += 4;
+    const instanceId = buf.readBigInt64BE(o).toString();
+    o += 8 + 4;
+    const ts = buf.readDoubleBE(o);
+    o += 8 + 4;
+    const metricSetId = buf.readInt32BE(o);
+    o += 4;
+    const arrayLength = buf.readInt32BE(o);
+    o += 4;
+    const values: (number | null)[] = [];
+    if (arrayLength > 0) {
+      const dims = buf.readInt32BE(o);
+      let p = o + 12; // ndim, has-null flag, element type
+      const n = dims > 0 ? buf.readInt32BE(p) : 0;
+      p += dims * 8; // (length, lower bound) per dimension
+      for (let k = 0; k < n; k++) {
+        const len = buf.readInt32BE(p);
+        p += 4;
+        if (len === -1) values.push(null);
+        else {
+          values.push(buf.readDoubleBE(p));
+          p += len;
+        }
+      }
+      o += arrayLength;
+    }
+    rows.push({ instanceId, ts, metricSetId, values });
+  }
+  return rows;
 }

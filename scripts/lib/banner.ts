@@ -7,7 +7,8 @@ const NODE_AGENT_REGISTER = path.resolve(import.meta.dirname, '../../agents/node
 
 // What `npm start` prints once everything answers. The lines starting with
 // "Dashboard:" and "API key:" are read by the launcher's own test.
-export function printBanner({ dashboardUrl, ingestUrl, apiKey }: { dashboardUrl: string; ingestUrl: string; apiKey: string }) {
+export function printBanner(o: { dashboardUrl: string; ingestUrl: string; apiKey: string; alertEmail: string; smtp: boolean }) {
+  const { dashboardUrl, ingestUrl, apiKey } = o;
   const lines = [
     '',
     'memsight is running.',
@@ -24,8 +25,12 @@ export function printBanner({ dashboardUrl, ingestUrl, apiKey }: { dashboardUrl:
     `  MEMSIGHT_ENDPOINT=${ingestUrl} MEMSIGHT_API_KEY=${apiKey} MEMSIGHT_APP=my-service \\`,
     `    node --import ${NODE_AGENT_REGISTER} app.js`,
     '',
-    'No agent at hand? Send the golden example batches:',
-    `  npm run demo -- --endpoint ${ingestUrl} --key ${apiKey}`,
+    'Alerts (leaks, fragmentation, limits, resources, GC) go live to the dashboard and by email to',
+    `  ${o.alertEmail}: ${o.smtp ? 'through ALERTER_SMTP_URL' : `no SMTP server is set (ALERTER_SMTP_URL), so they are kept: curl -H 'Authorization: Bearer ${apiKey}' ${ingestUrl}/api/mailbox`}`,
+    `  Alerts: ${ingestUrl}/api/alerts   Rules: ${ingestUrl}/api/rules`,
+    '',
+    'No service at hand? Run the demo apps (leaks, fragmentation, a healthy one) against this stack:',
+    '  npm run demo',
     '',
     'Press Ctrl-C to stop.',
     '',

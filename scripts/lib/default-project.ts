@@ -5,12 +5,16 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createApiKey, hashApiKey, type PrismaClient } from '@memsight/db';
 
-export async function ensureDefaultProject(prisma: PrismaClient, dataDir: string): Promise<{ projectId: string; apiKey: string }> {
+export async function ensureDefaultProject(prisma: PrismaClient, dataDir: string, alertEmail: string): Promise<{ projectId: string; apiKey: string }> {
   const project = await prisma.project.upsert({
     where: { slug: 'default' },
     create: { name: 'Default project', slug: 'default' },
     update: {},
   });
+  // Somewhere for alert emails to go from the first minute: with no SMTP server they land in the mailbox (GET /api/mailbox).
+  if ((await prisma.notificationChannel.count({ where: { projectId: project.id } })) === 0) {
+    await prisma.notificationChannel.create({ data: { projectId: project.id, kind: 'email', name: 'default', target: alertEmail } });
+  }
   const keyFile = path.join(dataDir, 'default-api-key');
   if (existsSync(keyFile)) {
     const secret = readFileSync(keyFile, 'utf8').trim();

@@ -11,6 +11,8 @@ export const StackConfigSchema = Type.Object({
   alerterPort: Type.Integer({ default: 4200, minimum: 1 }),
   dashboardPort: Type.Integer({ default: 3000, minimum: 1 }),
   host: Type.String({ default: '127.0.0.1' }),
+  alertEmail: Type.String({ default: 'alerts@localhost', pattern: '^[^\\s@]+@[^\\s@]+$' }),
+  smtpUrl: Type.Optional(Type.String({ pattern: '^smtps?://' })),
 });
 export type StackConfig = Static<typeof StackConfigSchema>;
 
@@ -22,6 +24,8 @@ export const STACK_ENV = {
   ALERTER_PORT: 'alerterPort',
   DASHBOARD_PORT: 'dashboardPort',
   MEMSIGHT_HOST: 'host',
+  MEMSIGHT_ALERT_EMAIL: 'alertEmail',
+  ALERTER_SMTP_URL: 'smtpUrl',
 } as const satisfies Record<string, keyof StackConfig>;
 
 export function loadStackConfig(env: Record<string, string | undefined>, root: string): StackConfig {

@@ -5,7 +5,10 @@
 //     collector's own work shows);
 //   - p99 latency under autocannon load (bounded: 10 connections, 8 s), and
 //     the host's event loop delay p99 during it;
-//   - CPU per collection, each side in its own process.
+//   - CPU per collection, each side in its own process;
+//   - the GC floor probe: off, at its default and at a short interval, in
+//     hosts holding a service-sized heap, against a bare one holding the same:
+//     CPU, RSS, latency, and the pauses of the GCs it requested.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,11 +22,11 @@ const MODES = ['bare', 'memsight', 'prom'] as const;
 type Mode = (typeof MODES)[number];
 const exec = promisify(execFile);
 
-interface Idle { port: number; cpuPercent: number; rssAdded: number; rss: number }
-interface Loaded { p99Ms: number; p999Ms: number; requests: number; loopP99Us: number }
+interface Idle { port: number; cpuPercent: number; rssAdded: number; rss: number; forcedGcs?: number[] }
+interface Loaded { p99Ms: number; p999Ms: number; requests: number; loopP99Us: number; loopMaxUs: number; forcedGcs?: number[] }
 
-async function startHost(mode: Mode, interval: number, idleSeconds: number, endpoint: string): Promise<{ child: ChildProcess; idle: Idle }> {
-  const child = spawn(process.execPath, [path.join(HERE, 'host.mjs'), mode, String(interval), String(idleSeconds), endpoint], {
+async function startHost(mode: Mode, interval: number, idleSeconds: number, endpoint: string, settings: object = {}): Promise<{ child: ChildProcess; idle: Idle }> {
+  const child = spawn(process.execPath, [path.join(HERE, 'host.mjs'), mode, String(interval), String(idleSeconds), endpoint, JSON.stringify(settings)], {
     cwd: HERE, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' },
   });
   const line = await new Promise<string>((resolve, reject) => {
@@ -33,10 +36,10 @@ async function startHost(mode: Mode, interval: number, idleSeconds: number, endp
   return { child, idle: JSON.parse(line) as Idle };
 }
 
-async function load(port: number): Promise<Loaded> {
-  const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: 10, duration: 8 });
-  const loop = (await (await fetch(`http://127.0.0.1:${port}/loop-delay`)).json()) as { p99: number };
-  return { p99Ms: result.latency.p99, p999Ms: result.latency.p99_9, requests: result.requests.total, loopP99Us: loop.p99 };
+async function load(port: number, seconds = 8): Promise<Loaded> {
+  const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: 10, duration: seconds });
+  const loop = (await (await fetch(`http://127.0.0.1:${port}/loop-delay`)).json()) as { p99: number; max: number; forcedGcs?: number[] };
+  return { p99Ms: result.latency.p99, p999Ms: result.latency.p99_9, requests: result.requests.total, loopP99Us: loop.p99, loopMaxUs: loop.max, forcedGcs: loop.forcedGcs };
 }
 
 async function perCollection(side: 'ours' | 'theirs'): Promise<number> {
@@ -68,7 +71,45 @@ for (const [interval, idleSeconds] of [[1, 20], [10, 60]] as const) {
     rows.push(`${`${interval}s`.padStart(8)}  ${name.padEnd(12)} ${cpu.toFixed(3).padStart(8)}%  ${rss.toFixed(1).padStart(7)} MB  ${p99.toFixed(0).padStart(6)} ms  ${loop.toFixed(0).padStart(9)} µs`);
   }
 }
+
+// The probe at the 10 s sampling interval: the idle window outlasts the
+// default's 180 s, so its first probe falls inside it; 10 s probes on every
+// tick, and 20 s of load give it at least one probe under load. That host's
+// bound is raised: on this shared 2-core machine two slow probes in the idle
+// phase made it back off for good, leaving nothing to measure under load.
+const PROBE_IDLE_S = 200;
+const PROBE_LOAD_S = 20;
+const RETAIN_MB = 16;
+const probeHosts = [
+  { name: 'bare', mode: 'bare', settings: { retainMb: RETAIN_MB } },
+  { name: 'probe off', mode: 'memsight', settings: { retainMb: RETAIN_MB, gcProbe: 0 } },
+  { name: 'probe 180 s', mode: 'memsight', settings: { retainMb: RETAIN_MB, gcProbe: 180 } },
+  { name: 'probe 10 s*', mode: 'memsight', settings: { retainMb: RETAIN_MB, gcProbe: 10, gcProbeMaxPause: 0.2 } },
+] as const;
+process.stderr.write(`bench | GC floor probe: hosts with ${RETAIN_MB} MB of live objects idle ${PROBE_IDLE_S}s side by side, then ${PROBE_LOAD_S} s of load each…\n`);
+const probed = await Promise.all(probeHosts.map((h) => startHost(h.mode, 10, PROBE_IDLE_S, endpoint, h.settings)));
+const probedLoad: Loaded[] = [];
+for (const h of probed) probedLoad.push(await load(h.idle.port, PROBE_LOAD_S));
+for (const h of probed) h.child.kill();
 sink.close();
+const pauses = (ms: number[] = []) => {
+  if (!ms.length) return '0';
+  const sorted = [...ms].sort((a, b) => a - b);
+  return `${ms.length}: median ${sorted[sorted.length >> 1]!.toFixed(1)}, max ${sorted.at(-1)!.toFixed(1)} ms`;
+};
+const probeRows = probeHosts.map((h, i) => {
+  const { idle } = probed[i]!;
+  const bare = probed[0]!.idle;
+  const loaded = probedLoad[i]!;
+  const rel = i > 0;
+  const cpu = idle.cpuPercent - (rel ? bare.cpuPercent : 0);
+  const rss = (rel ? idle.rssAdded - bare.rssAdded : idle.rss) / 2 ** 20;
+  const p99 = loaded.p99Ms - (rel ? probedLoad[0]!.p99Ms : 0);
+  const p999 = loaded.p999Ms - (rel ? probedLoad[0]!.p999Ms : 0);
+  const loopP99 = loaded.loopP99Us - (rel ? probedLoad[0]!.loopP99Us : 0);
+  const loopMax = loaded.loopMaxUs - (rel ? probedLoad[0]!.loopMaxUs : 0);
+  return `${h.name.padEnd(12)} ${cpu.toFixed(3).padStart(8)}%  ${rss.toFixed(1).padStart(7)} MB  ${p99.toFixed(0).padStart(6)} ms  ${p999.toFixed(0).padStart(7)} ms  ${loopP99.toFixed(0).padStart(9)} µs  ${(loopMax / 1000).toFixed(1).padStart(8)} ms   idle ${pauses(idle.forcedGcs)}; load ${pauses(loaded.forcedGcs)}${rel ? '' : '   (absolute)'}`;
+});
 
 process.stderr.write('bench | CPU per collection, each side in its own process…\n');
 const ours = await perCollection('ours');
@@ -77,3 +118,7 @@ console.log(`\nNode ${process.versions.node}; memsight vs prom-client collectDef
 console.log('interval  agent           CPU %     RSS added  p99 extra  loop p99 extra');
 for (const r of rows) console.log(r);
 console.log(`\nCPU per collection: memsight ${ours.toFixed(0)} µs, prom-client ${theirs.toFixed(0)} µs (ratio ${(ours / theirs).toFixed(2)})`);
+console.log(`\nGC floor probe, 10 s interval, hosts holding ${RETAIN_MB} MB of live objects, each against the bare one (CPU over ${PROBE_IDLE_S} s idle)`);
+console.log('host              CPU %     RSS added  p99 extra  p99.9 extra  loop p99 extra  loop max extra  forced major GCs (idle; load)');
+for (const r of probeRows) console.log(r);
+console.log(`* gcProbeMaxPause 0.2 s, so that it keeps probing through the load phase (${PROBE_LOAD_S} s per host)`);

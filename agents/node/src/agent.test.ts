@@ -15,7 +15,8 @@ class Clock {
 function makeAgent(endpoint: string, options: AgentOptions = {}) {
   const clock = new Clock();
   const lines: string[] = [];
-  const config = loadConfig({ endpoint, apiKey: 'msk_test', app: 't', interval: 1, flushInterval: 1, timeout: 0.3, ...options }, {});
+  // No GC probe: clock jumps past its interval would collect this test process's heap.
+  const config = loadConfig({ endpoint, apiKey: 'msk_test', app: 't', interval: 1, flushInterval: 1, timeout: 0.3, gcProbe: 0, ...options }, {});
   const agent = new Agent(config, new Log('info', (l) => lines.push(l)), { wall: () => 1_700_000_000_000 + clock.ms, monotonic: clock.now });
   const ticks = async (n: number, stepMs = 1000) => {
     for (let i = 0; i < n; i++) {
@@ -135,6 +136,15 @@ describe('node agent config', () => {
     assert.deepEqual(c.labels, { env: 'prod', region: 'eu' });
     assert.equal(c.app, 'checkout');
     assert.match(warnings.join('\n'), /MEMSIGHT_FLUSH_INTERVAL="soon" is not valid \(expected a number\); using the default 10/);
+  });
+
+  test('the GC probe: on every 180 s up to a 50 ms pause by default, 0 turns it off, a negative interval is refused', () => {
+    assert.deepEqual([loadConfig({}, {}).gcProbe, loadConfig({}, {}).gcProbeMaxPause], [180, 0.05]);
+    assert.equal(loadConfig({}, { MEMSIGHT_GC_PROBE: '0' }).gcProbe, 0);
+    const warnings: string[] = [];
+    const c = loadConfig({ gcProbeMaxPause: 0.2 }, { MEMSIGHT_GC_PROBE: '-5' }, (m) => warnings.push(m));
+    assert.deepEqual([c.gcProbe, c.gcProbeMaxPause], [180, 0.2]);
+    assert.match(warnings.join('\n'), /MEMSIGHT_GC_PROBE="-5" is not valid/);
   });
 
   test('a bad endpoint disables the agent instead of throwing', () => {

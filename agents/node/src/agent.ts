@@ -4,6 +4,7 @@
 import { AGENT_NAME, AGENT_VERSION, buildBatch, encode, type Tick } from './batch.js';
 import { EventLoopMonitor } from './collectors/event-loop.js';
 import { GcObserver } from './collectors/gc.js';
+import { GcProbe, type ProbeOutcome } from './collectors/gc-probe.js';
 import { HeapSampler } from './collectors/heap-profile.js';
 import { readStartTime } from './collectors/proc.js';
 import type { LoadedConfig } from './config.js';
@@ -29,7 +30,8 @@ export class Agent {
   sentBatches = 0;
   private readonly transport: HttpTransport;
   private readonly sources: Sources;
-  private readonly gc = new GcObserver();
+  private readonly gc: GcObserver;
+  private readonly gcProbe: GcProbe | undefined;
   private readonly eventLoop = new EventLoopMonitor();
   private readonly heap: HeapSampler | undefined;
   private readonly wall: () => number;
@@ -51,6 +53,9 @@ export class Agent {
   constructor(readonly config: LoadedConfig, private readonly log: Log, deps: AgentDeps = {}) {
     this.wall = deps.wall ?? Date.now;
     this.mono = deps.monotonic ?? (() => performance.now());
+    this.gc = new GcObserver(this.mono);
+    const probe = { interval: config.gcProbe, maxPause: config.gcProbeMaxPause };
+    this.gcProbe = probe.interval > 0 ? new GcProbe(probe, this.mono) : undefined;
     this.outbox = new Outbox(config.bufferBytes);
     this.transport = new HttpTransport(config.endpoint, config.apiKey, config.timeout * 1000, `${AGENT_NAME}/${AGENT_VERSION}`);
     this.sources = { procRoot: '/proc', pid: 'self', cgroupRoot: '/sys/fs/cgroup', gc: this.gc, eventLoop: this.eventLoop, ...deps.sources };
@@ -98,8 +103,17 @@ export class Agent {
       if (this.heap) await this.heapSnapshot(ts);
     }
     this.ticks.push({ ts, values });
+    if (this.gcProbe) this.reportProbe(this.gcProbe.tick(this.gc.lastMajor, this.gc.lastForced));
     if (this.mono() >= this.nextFlush) this.flush();
     this.kick();
+  }
+
+  private reportProbe(outcome: ProbeOutcome): void {
+    if (outcome.kind === 'unavailable') this.log.once('gc-probe', outcome.level, `the GC floor probe is off: ${outcome.reason}`);
+    else if (outcome.kind === 'over-bound') {
+      const mb = (outcome.oldGenerationBytes / 2 ** 20).toFixed(0);
+      this.log.once('gc-probe-bound', 'info', `GC floor probe skipped: a major GC of this heap (${mb} MB) would pause it about ${outcome.estimateMs.toFixed(0)} ms, over gcProbeMaxPause; retrying every interval`);
+    } else if (outcome.kind === 'fired') this.log.log('debug', `GC floor probe: requested a major GC (about ${outcome.estimateMs.toFixed(0)} ms)`);
   }
 
   private async heapSnapshot(ts: number): Promise<void> {

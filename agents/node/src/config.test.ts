@@ -13,6 +13,6 @@ test('every MEMSIGHT_* variable is in the README, and all but the runtime-specif
   const node = documented('../README.md');
   const python = documented('../../python/README.md');
   for (const name of Object.values(ENV)) assert.ok(node.has(name), `${name} is missing from agents/node/README.md`);
-  const runtimeSpecific = new Set(['MEMSIGHT_HEAP_SAMPLING']);
+  const runtimeSpecific = new Set(['MEMSIGHT_HEAP_SAMPLING', 'MEMSIGHT_GC_PROBE', 'MEMSIGHT_GC_PROBE_MAX_PAUSE']);
   for (const name of Object.values(ENV)) if (!runtimeSpecific.has(name)) assert.ok(python.has(name), `${name} is not a Python agent setting`);
 });

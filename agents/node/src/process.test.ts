@@ -1,9 +1,10 @@
 // The built agent in real Node processes, attached with --import: what it
-// sends, and how it behaves at exit, in cluster workers and worker threads.
+// sends, how it behaves at exit, in cluster workers and worker threads, and
+// the GC floor probe in a host that runs no major GC of its own.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Compile } from 'typebox/compile';
-import { IngestBatch, describeMetric } from '@memsight/contracts';
+import { IngestBatch, describeMetric, type IngestBatch as Batch } from '@memsight/contracts';
 import { FakeIngest } from './test/fake-ingest.ts';
 import { fast, runWithAgent } from './test/run-node.ts';
 
@@ -141,5 +142,75 @@ describe('node agent in real processes', () => {
     assert.equal(ran.code, 0, ran.stderr);
     assert.equal(ran.stdout.trim(), String((3e7 * (3e7 - 1)) / 2));
     assert.equal(new Set(batchesOf('threads').map((b) => b.instance.id)).size, 1);
+  });
+
+  describe('GC floor probe', () => {
+    // Request work only: short-lived garbage, which scavenges collect, so V8
+    // runs no major GC of its own in these 7 s (the probe-off run checks it).
+    const code = `
+      import v8 from 'node:v8';
+      import vm from 'node:vm';
+      let sink = 0;
+      const until = Date.now() + 7000;
+      const work = () => {
+        for (let i = 0; i < 200; i++) sink += JSON.stringify({ i, body: 'x'.repeat(50) }).length;
+        if (Date.now() < until) setTimeout(work, 1); else done();
+      };
+      const done = () => {
+        const contexts = v8.getHeapStatistics().number_of_native_contexts;
+        console.log(JSON.stringify({ at: Date.now(), contexts, globalGc: typeof globalThis.gc, contextGc: vm.runInNewContext('typeof gc') }));
+      };
+      work();`;
+    const series = (batches: Batch[], metric: string) =>
+      batches.flatMap((b) => {
+        const at = b.metrics.indexOf(metric);
+        return b.samples.flatMap((s) => (at >= 0 && s.values[at] != null ? [{ ts: s.ts, value: s.values[at]! }] : []));
+      });
+    let on: { ran: Awaited<ReturnType<typeof runWithAgent>>; batches: Batch[] };
+    let off: typeof on;
+    before(async () => {
+      const run = async (app: string, probe: string) => {
+        const ran = await runWithAgent({ code }, fast(ingest.url, app, { MEMSIGHT_GC_PROBE: probe }), { timeoutMs: 30_000 });
+        return { ran, batches: batchesOf(app) };
+      };
+      [on, off] = await Promise.all([run('probe-on', '2'), run('probe-off', '0')]);
+    });
+
+    test('on (every 2 s here): a floor about every interval, flat, from one extra context and no gc the host can see', (t) => {
+      assert.equal(on.ran.code, 0, on.ran.stderr);
+      const floor = series(on.batches, 'v8js.memory.heap.used_after_gc');
+      const gaps = floor.slice(1).map((f, i) => (f.ts - floor[i]!.ts) / 1000);
+      const mb = (n: number) => (n / 2 ** 20).toFixed(2);
+      t.diagnostic(`floor ${floor.map((f) => mb(f.value)).join(', ')} MB; gaps ${gaps.map((g) => g.toFixed(2)).join(', ')} s`);
+      assert.ok(floor.length >= 2 && floor.length <= 4, `floor readings in 7 s: ${floor.length}`);
+      assert.ok(gaps.every((g) => g > 1.8 && g < 3), `about 2 s apart: ${gaps.join(', ')}`);
+      const spread = Math.max(...floor.map((f) => f.value)) - Math.min(...floor.map((f) => f.value));
+      assert.ok(spread < 2 ** 20, `flat: ${floor.map((f) => mb(f.value)).join(', ')} MB`);
+      const majors = series(on.batches, 'v8js.gc.pause.count{kind=major}').at(-1)?.value;
+      assert.equal(majors, floor.length, 'every major GC was a probe, and each gave a floor');
+      const { at, ...host } = JSON.parse(on.ran.stdout) as { at: number };
+      assert.deepEqual(host, { contexts: 2, globalGc: 'undefined', contextGc: 'undefined' }, 'the host\'s own vm context has no gc either');
+      const contexts = series(on.batches, 'v8js.contexts.native').filter((c) => c.ts < at).map((c) => c.value);
+      assert.deepEqual([...new Set(contexts)], [1, 2], 'one more native context from the first probe on, and no more');
+    });
+
+    test('off: the same host reports no floor at all', () => {
+      assert.equal(off.ran.code, 0, off.ran.stderr);
+      assert.ok(off.batches.length >= 10, `batches: ${off.batches.length}`);
+      assert.deepEqual(series(off.batches, 'v8js.memory.heap.used_after_gc'), []);
+      assert.equal(series(off.batches, 'v8js.gc.pause.count{kind=major}').at(-1)?.value ?? 0, 0, 'no major GC ran');
+      const { at: _, ...host } = JSON.parse(off.ran.stdout) as { at: number };
+      assert.deepEqual(host, { contexts: 1, globalGc: 'undefined', contextGc: 'undefined' });
+    });
+
+    test('V8 flags frozen (--freeze-flags-after-init): the probe says so once and stays off, the host runs on', async () => {
+      // Here v8.setFlagsFromString() would abort the process (exit 133) rather than throw.
+      const ran = await runWithAgent({ code: 'setTimeout(() => console.log("done"), 1500);' },
+        fast(ingest.url, 'probe-frozen', { MEMSIGHT_GC_PROBE: '0.5', MEMSIGHT_LOG_LEVEL: 'info' }), { nodeArgs: ['--freeze-flags-after-init'], timeoutMs: 20_000 });
+      assert.equal(ran.code, 0, ran.stderr);
+      assert.equal(ran.stdout, 'done\n');
+      assert.equal(ran.stderr.match(/GC floor probe is off: V8 flags are frozen/g)?.length, 1, ran.stderr);
+      assert.deepEqual(series(batchesOf('probe-frozen'), 'v8js.memory.heap.used_after_gc'), []);
+    });
   });
 });

@@ -14,6 +14,15 @@ const KINDS: Record<number, string> = {
 
 interface Pauses { count: number; total: number; max: number }
 
+/** One major GC as the observer saw it: when its entry arrived (the observer's clock), its pause, and the used heap then. */
+export interface MajorGc {
+  atMs: number;
+  pauseMs: number;
+  /** Requested through gc() (ours or the host's): one atomic mark-compact, not the end of incremental marking. */
+  forced: boolean;
+  usedAfter: number;
+}
+
 export interface GcReading {
   /** Per kind: pauses in this interval (count, max) and since start (total seconds). */
   pauses: Record<string, Pauses>;
@@ -30,6 +39,9 @@ export class GcObserver {
   private pausedMs = 0;
   private floor: number | undefined;
   private since: number;
+  /** The latest major GC of any origin, and the latest forced one (whose pause predicts the next forced one's). */
+  lastMajor: MajorGc | undefined;
+  lastForced: MajorGc | undefined;
 
   constructor(
     private readonly now: () => number = () => performance.now(),
@@ -51,9 +63,11 @@ export class GcObserver {
 
   /** Entries are delivered in a batch soon after the collections: the heap read here is the floor plus what was allocated since. */
   record(entries: PerformanceEntry[]): void {
-    let major = false;
+    let major: PerformanceEntry | undefined;
+    let forced: PerformanceEntry | undefined;
     for (const e of entries) {
-      const kind = KINDS[(e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'other';
+      const detail = (e as PerformanceEntry & { detail?: { kind?: number; flags?: number } }).detail;
+      const kind = KINDS[detail?.kind ?? -1] ?? 'other';
       const total = this.totals.get(kind) ?? { count: 0, total: 0 };
       total.count += 1;
       total.total += e.duration / 1000;
@@ -63,11 +77,17 @@ export class GcObserver {
       now.max = Math.max(now.max, e.duration / 1000);
       this.interval.set(kind, now);
       this.pausedMs += e.duration;
-      if (kind === 'major') major = true;
+      if (kind === 'major') {
+        major = e;
+        if ((detail?.flags ?? 0) & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) forced = e;
+      }
     }
     if (major) {
       const used = this.usedHeap();
       this.floor = this.floor === undefined ? used : Math.min(this.floor, used);
+      const at = this.now();
+      this.lastMajor = { atMs: at, pauseMs: major.duration, forced: major === forced, usedAfter: used };
+      if (forced) this.lastForced = { atMs: at, pauseMs: forced.duration, forced: true, usedAfter: used };
     }
   }
 

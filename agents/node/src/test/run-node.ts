@@ -9,7 +9,7 @@ export const AGENT_DIR = path.resolve(import.meta.dirname, '../..');
 export interface Ran { code: number | null; stdout: string; stderr: string }
 
 /** Runs `file` (or `code`, written to a temporary .mjs) with the agent, env merged over this process's. */
-export function runWithAgent(program: { file?: string; code?: string }, env: NodeJS.ProcessEnv, opts: { attach?: boolean; args?: string[]; cwd?: string; timeoutMs?: number } = {}): Promise<Ran> {
+export function runWithAgent(program: { file?: string; code?: string }, env: NodeJS.ProcessEnv, opts: { attach?: boolean; nodeArgs?: string[]; args?: string[]; cwd?: string; timeoutMs?: number } = {}): Promise<Ran> {
   let file = program.file;
   if (!file) {
     // Inside the package, so that the host can `import '@memsight/agent'` as an app would.
@@ -17,7 +17,7 @@ export function runWithAgent(program: { file?: string; code?: string }, env: Nod
     file = path.join(mkdtempSync(path.join(AGENT_DIR, '.test-hosts', 'host-')), 'host.mjs');
     writeFileSync(file, program.code ?? '');
   }
-  const args = [...(opts.attach === false ? [] : ['--import', '@memsight/agent/register']), file, ...(opts.args ?? [])];
+  const args = [...(opts.nodeArgs ?? []), ...(opts.attach === false ? [] : ['--import', '@memsight/agent/register']), file, ...(opts.args ?? [])];
   return new Promise((resolve) => {
     execFile(process.execPath, args, { cwd: opts.cwd ?? AGENT_DIR, env: { ...process.env, NODE_OPTIONS: '', ...env }, timeout: opts.timeoutMs ?? 60_000 }, (err, stdout, stderr) => {
       if (!program.file) rmSync(path.dirname(file), { recursive: true, force: true });

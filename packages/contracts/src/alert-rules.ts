@@ -146,13 +146,14 @@ export type AlertRule = Static<typeof AlertRule>;
 export const AlertRuleList = Type.Object({ rules: Type.Array(AlertRule) }, { $id: 'AlertRuleList' });
 export type AlertRuleList = Static<typeof AlertRuleList>;
 
-const ruleFields = {
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  enabled: Type.Boolean(),
-  severity: SeveritySchema,
-  forSeconds: Type.Integer({ minimum: 0, maximum: 7 * 86400 }),
-  keepFiringForSeconds: Type.Integer({ minimum: 0, maximum: 86400 }),
-  params: Type.Record(Type.String(), Type.Unknown()),
+/** What a rule's owner may set, on create and on update: every field optional, defaults from RULE_DEFAULTS. */
+const settableRuleFields = {
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  enabled: Type.Optional(Type.Boolean()),
+  severity: Type.Optional(SeveritySchema),
+  forSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 86400 })),
+  keepFiringForSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400 })),
+  params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 };
 
 export const CreateAlertRule = Type.Object(
@@ -160,26 +161,12 @@ export const CreateAlertRule = Type.Object(
     kind: AlertKindSchema,
     appId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
     instanceId: Type.Optional(Type.Union([InstanceId, Type.Null()])),
-    name: Type.Optional(ruleFields.name),
-    enabled: Type.Optional(ruleFields.enabled),
-    severity: Type.Optional(ruleFields.severity),
-    forSeconds: Type.Optional(ruleFields.forSeconds),
-    keepFiringForSeconds: Type.Optional(ruleFields.keepFiringForSeconds),
-    params: Type.Optional(ruleFields.params),
+    ...settableRuleFields,
   },
   { additionalProperties: false, $id: 'CreateAlertRule' },
 );
 export type CreateAlertRule = Static<typeof CreateAlertRule>;
 
-export const UpdateAlertRule = Type.Object(
-  {
-    name: Type.Optional(ruleFields.name),
-    enabled: Type.Optional(ruleFields.enabled),
-    severity: Type.Optional(ruleFields.severity),
-    forSeconds: Type.Optional(ruleFields.forSeconds),
-    keepFiringForSeconds: Type.Optional(ruleFields.keepFiringForSeconds),
-    params: Type.Optional(ruleFields.params),
-  },
-  { additionalProperties: false, $id: 'UpdateAlertRule' },
-);
+/** Kind and scope are fixed once a rule exists: another kind or scope is another rule. */
+export const UpdateAlertRule = Type.Object(settableRuleFields, { additionalProperties: false, $id: 'UpdateAlertRule' });
 export type UpdateAlertRule = Static<typeof UpdateAlertRule>;

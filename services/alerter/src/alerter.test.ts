@@ -8,6 +8,7 @@ import { createTenant, createTestDatabase, type Tenant } from '@memsight/db/test
 import { PG_CHANNELS } from '@memsight/contracts';
 import { startAlerter, type Alerter } from './alerter';
 import { loadAlerterConfig, type AlerterConfig } from './config';
+import { until } from './test/until';
 import { addEmailChannel, addThresholdRule, createInstance, insertSamples, notifySamplesCommitted } from './test/fixtures';
 
 class Clock {
@@ -15,15 +16,6 @@ class Clock {
   now = () => this.ms;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('alerter', () => {
   let db: { url: string; drop: () => Promise<void> };

@@ -8,19 +8,11 @@ import { createTenant, createTestDatabase, type Tenant } from '@memsight/db/test
 import { PG_CHANNELS } from '@memsight/contracts';
 import { startAlerter, type Alerter } from '../alerter';
 import { loadAlerterConfig } from '../config';
+import { until } from '../test/until';
 import { addEmailChannel, addThresholdRule, createInstance, insertSamples } from '../test/fixtures';
 import { SmtpSink } from '../test/smtp-sink';
 import { retryDelaySeconds } from './outbox-worker';
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('email outbox over SMTP', () => {
   let db: { url: string; drop: () => Promise<void> };

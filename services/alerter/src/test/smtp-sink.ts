@@ -25,7 +25,7 @@ export class SmtpSink {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
-          simpleParser(raw).then(
+          simpleParser(raw, { skipImageLinks: true }).then(
             (parsed) => {
               this.received.push({ raw, parsed });
               callback();

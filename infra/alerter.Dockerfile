@@ -2,6 +2,8 @@
 # Build from the repository root: docker build -f infra/alerter.Dockerfile .
 FROM node:20.19-bookworm-slim
 ENV PRISMA_HIDE_UPDATE_MESSAGE=1
+# The email charts are drawn with the system sans font; the slim image has none.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .
 RUN npm ci --no-audit --no-fund && npm cache clean --force

@@ -78,6 +78,8 @@ test('each Dockerfile is complete: base image, install, port, healthcheck, non-r
     }
   }
   assert.ok(existsSync(path.join(root, 'package-lock.json')), 'npm ci needs the lockfile');
+  // resvg draws the email chart's text with a system font, and node:*-slim ships none.
+  assert.match(readFileSync(path.join(root, APP_SERVICES.alerter.dockerfile), 'utf8'), /apt-get install[^\n]*fonts-dejavu-core/, 'alerter: a font for the email charts');
   const ignore = readFileSync(path.join(root, '.dockerignore'), 'utf8');
   assert.match(ignore, /node_modules/);
 });

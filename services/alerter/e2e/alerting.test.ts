@@ -18,6 +18,8 @@ const RULES = [
   // Warm-up covers the apps' start (the fragmentation app loads its 160 MB then), as the default 3 min does at real rates.
   { kind: 'leak', forSeconds: 5, keepFiringForSeconds: 10, params: { windowSeconds: 240, minSpanSeconds: 30, warmupSeconds: 30 } },
   { kind: 'fragmentation', forSeconds: 10, keepFiringForSeconds: 10, params: { windowSeconds: 60, minSpanSeconds: 20, warmupSeconds: 10 } },
+  // The agents' GC probe runs every 2 s here (every 3 min by default): 30 forced major GCs a minute are no storm.
+  { kind: 'gc', params: { maxFullCollectionsPerMinute: 120 } },
 ];
 const AGENT = { MEMSIGHT_INTERVAL: '0.5', MEMSIGHT_FLUSH_INTERVAL: '1', MEMSIGHT_SLOW_INTERVAL: '2', MEMSIGHT_GC_PROBE: '2', MEMSIGHT_LOG_LEVEL: 'warning' };
 const APPS: Record<string, Record<string, string>> = {
@@ -142,5 +144,6 @@ describe('leaky apps → alerts, live and by email, through crashes and an SMTP 
     const of = (app: string) => alerts.filter((a) => a.appName === app).map((a) => `${a.kind}:${a.state}`);
     assert.deepEqual(of('py-fragmentation').filter((k) => k.startsWith('leak')), [], 'not even a pending leak alert');
     assert.deepEqual(of('py-healthy'), []);
+    assert.deepEqual(of('node-cache-leak').filter((k) => !k.startsWith('leak')), [], 'a heap leak is a leak, nothing else');
   });
 });

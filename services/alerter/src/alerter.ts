@@ -102,6 +102,7 @@ export async function startAlerter(config: AlerterConfig, deps: AlerterDeps = {}
         leading: lease.leading, evaluations: scheduler.fullRounds, instances: evaluator.series.size,
         lastFullRound: r && { instances: r.instances, samples: r.samples, changes: r.changes, ms: r.ms },
         outbox: { sent: outbox.sent, failedTries: outbox.failedTries }, smtp: transport ? 'configured' : 'mailbox',
+        memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
       });
     }
     send(404, { error: { code: 'not_found', message: 'The alerter serves /livez, /readyz and /status.' } });

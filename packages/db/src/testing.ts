@@ -25,6 +25,7 @@ export interface Tenant {
 
 export async function createTenant(name = 'suite', databaseUrl = testDatabaseUrl()): Promise<Tenant> {
   const pool = createPool(databaseUrl, 4);
+  pool.on('error', () => {}); // an idle connection ended by a dropped test database
   const prisma = createPrisma(databaseUrl);
   const { id: projectId } = await createProject(prisma, name, `${name}-${randomUUID().slice(0, 8)}`);
   const apiKey = (await createApiKey(prisma, projectId, 'test')).secret;

@@ -37,6 +37,8 @@ export async function startAlerter(config: AlerterConfig, deps: AlerterDeps = {}
   const log = pino({ level: config.logLevel, name: 'alerter' });
   const now = deps.now ?? Date.now;
   const pool = createPool(config.databaseUrl, 4);
+  // An idle connection dropped by a database restart must not take the process down.
+  pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));
   let lastRound: RoundStats | undefined;
 
   const lease: LeaderLease = new LeaderLease(

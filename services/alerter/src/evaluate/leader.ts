@@ -63,6 +63,12 @@ export class LeaderLease {
         client.on('end', () => this.lose('database session ended'));
         client.on('notification', (n) => this.events.onNotification?.(n.channel, n.payload ?? ''));
         await client.connect();
+        if (this.stopped) {
+          // stop() ran while this session was connecting.
+          client.removeAllListeners('end');
+          await client.end();
+          return;
+        }
         this.client = client;
       }
       const { rows } = await this.client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [this.o.lockKey ?? EVALUATOR_LOCK_KEY]);

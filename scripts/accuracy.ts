@@ -2,12 +2,13 @@
 // (services/alerter/src/detectors/accuracy-suite.ts), every default rule
 // through decide() as production runs them. Prints Markdown: detection rate
 // and time to fire by leak rate, false alerts per kind on each healthy family,
-// and the cost per instance. SEEDS=n changes the number of seeds (default 10).
+// and the cost per instance. `npm run accuracy -- --seeds 20` changes the number of seeds (default 10).
+import { parseArgs } from 'node:util';
 import { familyTable, falseAlerts, HEALTHY_FAMILIES, leakCase, leakTable, runFamily, runLeakCase, type FamilyResult, type LeakResult } from '../services/alerter/src/detectors/accuracy-suite';
 import { benchmarkViews, formatBenchmark, runBenchmark } from '../services/alerter/src/detectors/benchmark';
 import { HOUR, MB } from '../services/alerter/src/detectors/synthetic';
 
-const SEEDS = Number(process.env.SEEDS ?? 10);
+const SEEDS = Number(parseArgs({ options: { seeds: { type: 'string', default: '10' } } }).values.seeds);
 const RATES = [1, 2, 5, 10, 20, 50, 100, 1000];
 const HEAPS = [32, 128, 512];
 const RUNTIMES = ['cpython', 'node'] as const;

@@ -69,7 +69,12 @@ export class InstanceSeries {
       }
       if (have) this.record(plan, slot, v);
     }
-    if (ts >= (this.latestRows.get(layout)?.ts ?? -Infinity)) this.latestRows.set(layout, { ts, index: layout.index, values });
+    const latest = this.latestRows.get(layout);
+    if (!latest) this.latestRows.set(layout, { ts, index: layout.index, values });
+    else if (ts >= latest.ts) {
+      latest.ts = ts;
+      latest.values = values;
+    }
     if (ts > this.latestTs) this.latestTs = ts;
   }
 

@@ -72,16 +72,23 @@ export class SeriesStore {
     let rows = 0;
     const fresh = instanceIds.filter((id) => this.series.get(id)?.latestTs === -Infinity);
     const known = instanceIds.filter((id) => (this.series.get(id)?.latestTs ?? -Infinity) > -Infinity);
-    let queue = [...chunks(known, this.opts.chunkSize ?? 1000), ...chunks(fresh, FRESH_PER_STATEMENT)];
-    while (queue.length) {
-      const chunk = queue.shift()!;
+    const queue = [...chunks(known, this.opts.chunkSize ?? 1000), ...chunks(fresh, FRESH_PER_STATEMENT)];
+    const read = (chunk: string[]) => {
       const cursors = chunk.flatMap((id) => {
         const s = this.series.get(id);
         if (!s) return [];
         const floor = Math.max(s.facts.startedAtMs - 1, nowMs - this.opts.historyMs);
         return [{ instanceId: id, afterMs: Math.max(s.latestTs, floor) }];
       });
-      const samples = await readNewSamples(db, cursors, PER_INSTANCE_PER_STATEMENT);
+      const pending = readNewSamples(db, cursors, PER_INSTANCE_PER_STATEMENT);
+      pending.catch(() => {}); // awaited below; this only keeps a failure while folding from going unobserved
+      return pending;
+    };
+    // One read ahead: PostgreSQL scans the next chunk while this process folds the last one in.
+    let next = queue.length ? read(queue.shift()!) : undefined;
+    while (next) {
+      const samples = await next;
+      next = queue.length ? read(queue.shift()!) : undefined;
       rows += samples.length;
       await this.loadLayouts(db, samples.map((r) => r.metricSetId));
       const counts = new Map<string, number>();
@@ -91,7 +98,8 @@ export class SeriesStore {
         counts.set(r.instanceId, (counts.get(r.instanceId) ?? 0) + 1);
       }
       const more = [...counts].filter(([, n]) => n >= PER_INSTANCE_PER_STATEMENT).map(([id]) => id);
-      if (more.length) queue = [...chunks(more, FRESH_PER_STATEMENT), ...queue];
+      queue.unshift(...chunks(more, FRESH_PER_STATEMENT));
+      next ??= queue.length ? read(queue.shift()!) : undefined;
     }
     return { updated, rows };
   }

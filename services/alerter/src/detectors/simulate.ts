@@ -91,7 +91,7 @@ export function replay(instances: SyntheticInstance[], endMs: number, o: Simulat
         out.detectorMs += performance.now() - began;
         o.onVerdict?.(rule.kind, view, verdict);
         const current = open.get(rule.kind);
-        const d = decide(current?.state, verdict, { forMs: rule.forMs, resolveHoldMs: rule.resolveHoldMs, nowMs: now });
+        const d = decide(current?.state, verdict, { forMs: rule.forMs, resolveHoldMs: rule.resolveHoldMs, nowMs: now, kind: rule.kind });
         if (d.action === 'open') {
           const alert: SimulatedAlert = { kind: rule.kind, instanceId: inst.facts.id, openedAtMs: now, firedAtMs: d.state === 'firing' ? now : null, resolvedAtMs: null, opened: verdict! };
           out.alerts.push(alert);

@@ -51,7 +51,7 @@ export function evaluateInstance(inst: LiveInstance, view: SeriesView | undefine
 function step(inst: LiveInstance, rule: EffectiveRule, verdict: Verdict, round: InstanceRound): AlertChange | undefined {
   const { nowMs } = round;
   const open = round.open.get(rule.id, inst.id);
-  const decision = decide(open, verdict, { forMs: rule.forSeconds * 1000, resolveHoldMs: rule.keepFiringForSeconds * 1000, nowMs });
+  const decision = decide(open, verdict, { forMs: rule.forSeconds * 1000, resolveHoldMs: rule.keepFiringForSeconds * 1000, nowMs, kind: rule.kind });
   const figures = verdict
     ? { summary: verdict.summary, metric: verdict.metric, value: verdict.value, evidence: verdict.evidence, severity: verdict.severity ?? rule.severity }
     : undefined;

@@ -2,8 +2,13 @@
 // a condition that starts holding opens a pending alert; one that holds for the
 // rule's `for` fires it; one that stops holding resolves it, a firing alert only
 // after it stayed clear for `resolveHoldMs` so a condition at its edge does
-// not flap. A verdict of "cannot tell" (too little data, a restart still
+// not flap. A detector's pending condition may blink off for up to
+// PENDING_GRACE_MS (a noisy floor at the edge of one of its statistical gates
+// for an evaluation or two) without restarting its `for`; longer, and it
+// resolves. A threshold is the user's own crisp condition: it gets no grace.
+// A verdict of "cannot tell" (too little data, a restart still
 // warming up) changes nothing: a restart never resolves what was decided.
+import type { AlertKind } from '@memsight/contracts';
 import type { Verdict } from '../detectors/types';
 
 export interface OpenAlertState {
@@ -24,7 +29,11 @@ export interface DecideOptions {
   forMs: number;
   resolveHoldMs: number;
   nowMs: number;
+  kind: AlertKind;
 }
+
+/** How long a detector's pending condition may be clear without resolving it; never more than half its `for`. */
+export const PENDING_GRACE_MS = 60_000;
 
 export function decide(open: OpenAlertState | undefined, verdict: Verdict, o: DecideOptions): Decision {
   if (verdict === undefined) return { action: 'none' };
@@ -34,7 +43,12 @@ export function decide(open: OpenAlertState | undefined, verdict: Verdict, o: De
     return { action: 'hold', clearSinceMs: null };
   }
   if (!open) return { action: 'none' };
-  if (open.state === 'pending') return { action: 'resolve', reason: 'The condition cleared before it held for the rule\'s "for".' };
+  if (open.state === 'pending') {
+    const since = open.clearSinceMs ?? o.nowMs;
+    const graceMs = o.kind === 'threshold' ? 0 : Math.min(PENDING_GRACE_MS, o.forMs / 2);
+    if (o.nowMs - since >= graceMs) return { action: 'resolve', reason: 'The condition cleared before it held for the rule\'s "for".' };
+    return { action: 'hold', clearSinceMs: since };
+  }
   const clearSince = open.clearSinceMs ?? o.nowMs;
   if (o.nowMs - clearSince >= o.resolveHoldMs) return { action: 'resolve', reason: 'The condition no longer holds.' };
   return { action: 'hold', clearSinceMs: clearSince };

@@ -4,20 +4,15 @@
 // and the server must still serve and stop cleanly.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../../scripts/lib/free-port';
 import { waitForHttp } from '../../scripts/lib/processes';
+import { GUNICORN, skipUnless, UWSGI } from '../../scripts/lib/system-packages';
 import { useTenantAndIngest } from '../../services/ingest/src/test/harness';
 
 const AGENT_DIR = import.meta.dirname;
 const SCENARIOS = path.join(AGENT_DIR, 'scenarios');
-const INSTALL_HINT = 'apt-get install -y gunicorn uwsgi-core uwsgi-plugin-python3 (.ci/run installs them)';
-
-function requireProgram(name: string): void {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
-  assert.ok(found, `${name} is not installed: ${INSTALL_HINT}`);
-}
 
 interface Served {
   pids: Set<number>;
@@ -90,8 +85,7 @@ describe('python agent in gunicorn and uwsgi: each worker is its own named insta
     return [...served].every((pid) => rows.some((r) => r.pid === pid && r.samples > 0));
   };
 
-  test('gunicorn, attached with `python -m memsight run`: the master and every worker report', async () => {
-    requireProgram('gunicorn');
+  test('gunicorn, attached with `python -m memsight run`: the master and every worker report', { skip: skipUnless([GUNICORN]) }, async () => {
     const app = `gunicorn-run-${process.pid}`;
     const served = await serve(
       ['python3', '-m', 'memsight', 'run', '--', 'gunicorn', '-w', '2', '-b', '127.0.0.1:{port}', 'wsgi_app:app'],
@@ -129,15 +123,13 @@ describe('python agent in gunicorn and uwsgi: each worker is its own named insta
     assert.ok(!rows.some((r) => r.worker === 'uwsgi:master'), `the master stays silent: ${JSON.stringify(rows)}`);
   }
 
-  test('uwsgi, with memsight.start() in the app', async () => {
-    requireProgram('uwsgi');
+  test('uwsgi, with memsight.start() in the app', { skip: skipUnless([UWSGI]) }, async () => {
     const app = `uwsgi-start-${process.pid}`;
     const served = await serve(uwsgi('wsgi_app_started.py'), agentEnv(app), 'SIGINT', allServedReport(app));
     await checkUwsgi(app, served);
   });
 
-  test('uwsgi, attached with `python -m memsight run` and --py-call-uwsgi-fork-hooks', async () => {
-    requireProgram('uwsgi');
+  test('uwsgi, attached with `python -m memsight run` and --py-call-uwsgi-fork-hooks', { skip: skipUnless([UWSGI]) }, async () => {
     const app = `uwsgi-run-${process.pid}`;
     const served = await serve(['python3', '-m', 'memsight', 'run', '--', ...uwsgi('wsgi_app.py'), '--py-call-uwsgi-fork-hooks'], agentEnv(app), 'SIGINT',
       allServedReport(app));

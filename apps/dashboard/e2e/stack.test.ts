@@ -12,6 +12,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
 import { freePort } from '../../../scripts/lib/free-port';
+import { CHROMIUM, skipUnless } from '../../../scripts/lib/system-packages';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const CHROMIUM_ARGS = [
@@ -19,7 +20,7 @@ const CHROMIUM_ARGS = [
   '--no-first-run', '--disable-sync', '--disable-quic',
 ];
 
-describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a browser', () => {
+describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a browser', { skip: skipUnless([CHROMIUM]) }, () => {
   let stack: ChildProcess;
   let stdout = '';
   let stderr = '';

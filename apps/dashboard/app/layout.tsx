@@ -10,6 +10,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body>
         <header className="top">
           <a href="/" className="brand">memsight</a>
+          <nav aria-label="Main">
+            <a href="/">Apps</a> <a href="/alerts">Alerts</a>
+          </nav>
           <span className="tagline">which instance leaks, since when, how fast</span>
         </header>
         <main>{children}</main>

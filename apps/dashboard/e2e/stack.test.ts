@@ -7,14 +7,26 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { mkdirSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
 import { freePort } from '../../../scripts/lib/free-port';
 import { CHROMIUM, skipUnless } from '../../../scripts/lib/system-packages';
 
 const root = path.resolve(import.meta.dirname, '../../..');
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core on the page as it stands: the serious and critical violations, named with their nodes. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`);
+}
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--no-first-run', '--disable-sync', '--disable-quic',
@@ -96,6 +108,8 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     await postBatch(Date.now() - 60_000, 1);
     const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
     await page.goto(dashboardUrl);
+    await page.locator(`a[data-instance="${instanceId}"]`).waitFor({ timeout: 20_000 });
+    assert.deepEqual(await accessibilityProblems(page), [], 'the apps page has no serious accessibility violations');
     await page.locator(`a[data-instance="${instanceId}"]`).click();
     await page.locator('.chart canvas').waitFor({ timeout: 20_000 });
     assert.equal(await page.locator('.chart').getAttribute('data-points'), '6');
@@ -105,6 +119,61 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     await page.waitForFunction(() => document.querySelector('.chart')?.getAttribute('data-points') === '12', null, { timeout: 20_000 });
     mkdirSync(path.join(root, 'artifacts'), { recursive: true });
     await page.screenshot({ path: path.join(root, 'artifacts/dashboard.png') });
+    assert.deepEqual(await accessibilityProblems(page), [], 'the instance page has no serious accessibility violations');
+    await page.close();
+  });
+
+  test('an alert appears live on the alerts page, and is acknowledged and silenced there', async () => {
+    const api = async (method: string, url: string, body?: unknown) => {
+      const res = await fetch(`${ingestUrl}${url}`, {
+        method,
+        headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const json = await res.json();
+      assert.ok(res.ok, `${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+    const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+    const key = new URL(dashboardUrl).hash;
+    await page.goto(new URL(`/alerts${key}`, dashboardUrl).toString());
+    await page.locator('[data-live-status="live"]').waitFor({ timeout: 20_000 });
+    await page.getByText('No alerts yet').waitFor({ timeout: 20_000 });
+    await page.evaluate(() => ((window as unknown as { loadedOnce: boolean }).loadedOnce = true));
+
+    const { apps } = await api('GET', '/api/apps');
+    const app = apps.find((a: { name: string }) => a.name === 'gateway');
+    const { instances } = await api('GET', `/api/apps/${app.id}/instances`);
+    const serverId = instances.find((i: { agentInstanceId: string }) => i.agentInstanceId === instanceId).id;
+    await api('POST', '/api/rules', { kind: 'threshold', name: 'RSS above 1 MB (browser test)', instanceId: serverId, forSeconds: 0, params: { metric: 'process.memory.rss', op: '>=', value: 1e6 } });
+    // The alerter learns of the rule through a NOTIFY; batches keep coming, as an agent's would, until it fires.
+    const row = page.locator('tr[data-kind="threshold"][data-state="firing"]');
+    for (let seq = 3; !(await row.count()) && seq < 30; seq++) {
+      await postBatch(Date.now(), seq);
+      await row.waitFor({ timeout: 2_000 }).catch(() => {});
+    }
+    await row.waitFor({ timeout: 5_000 });
+    assert.equal(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce), true, 'the alert arrived with no reload');
+    await row.getByText('RSS above 1 MB (browser test)').waitFor();
+
+    await row.getByRole('button', { name: 'Acknowledge' }).click();
+    await row.locator('.badge.ack').waitFor({ timeout: 10_000 });
+    await row.getByRole('button', { name: 'Silence 1 h' }).click();
+    await row.locator('.badge.silenced').waitFor({ timeout: 10_000 });
+    const { silences } = await api('GET', '/api/silences');
+    assert.ok(silences.some((x: { matchers: { instanceId?: string; kind?: string } }) => x.matchers.instanceId === serverId && x.matchers.kind === 'threshold'), 'the silence exists');
+
+    await row.getByRole('button', { name: 'Evidence' }).click();
+    await page.locator('[data-alert-detail]').getByText('Next step:').waitFor({ timeout: 10_000 });
+    await page.locator('[data-alert-detail] .history li').first().waitFor();
+    // Filters narrow the list and live in the URL.
+    await page.getByRole('button', { name: 'resolved', exact: true }).click();
+    await page.getByText('No alerts match these filters').waitFor({ timeout: 10_000 });
+    assert.match(page.url(), /[?&]state=resolved/);
+    await page.getByRole('button', { name: 'resolved', exact: true }).click();
+    await row.waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(root, 'artifacts/alerts.png') });
+    assert.deepEqual(await accessibilityProblems(page), [], 'the alerts page has no serious accessibility violations');
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 // Browser-side access to the query API, through the dashboard's own origin.
 // The project API key arrives once in the URL fragment (#key=..., printed by
 // `npm start`; fragments are never sent to servers) and is kept in localStorage.
-import type { AppList, InstanceList, InstanceSummary, SeriesResponse } from '@memsight/contracts';
+import type { AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSummary, SeriesResponse, Silence } from '@memsight/contracts';
 
 const STORAGE_KEY = 'memsight.apiKey';
 
@@ -28,8 +28,10 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson<T>(path: string, apiKey: string): Promise<T> {
-  const res = await fetch(path, { headers: { authorization: `Bearer ${apiKey}` }, cache: 'no-store' });
+async function getJson<T>(path: string, apiKey: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${apiKey}` };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method: init.method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), cache: 'no-store' });
   const body = await res.json().catch(() => null);
   if (!res.ok) throw new ApiError(res.status, body?.error?.message ?? `HTTP ${res.status}`);
   return body as T;
@@ -44,4 +46,11 @@ export const api = {
       `/api/instances/${id}/series?${metrics.map((m) => `metric=${encodeURIComponent(m)}`).join('&')}&from=${fromMs}&to=${toMs}&step=0`,
       key,
     ),
+  alerts: (key: string, query: URLSearchParams) => getJson<AlertList>(`/api/alerts?${query}`, key),
+  alert: (key: string, id: string) => getJson<AlertDetail>(`/api/alerts/${id}`, key),
+  /** Transitions after a cursor: what a reconnecting client missed. No cursor: just the newest one. */
+  transitions: (key: string, after: string | null) => getJson<AlertTransitionList>(`/api/alerts/transitions${after ? `?after=${after}` : ''}`, key),
+  acknowledge: (key: string, id: string) => getJson<AlertDetail>(`/api/alerts/${id}/ack`, key, { method: 'POST', body: {} }),
+  unacknowledge: (key: string, id: string) => getJson<AlertDetail>(`/api/alerts/${id}/ack`, key, { method: 'DELETE' }),
+  silence: (key: string, body: CreateSilence) => getJson<Silence>('/api/silences', key, { method: 'POST', body }),
 };

@@ -60,8 +60,9 @@ function runExample(example: Example, agentEnv: NodeJS.ProcessEnv): Promise<Run>
     }
   });
   const killer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), (RUN_SECONDS + 30) * 1000);
+  // 'close', not 'exit': a child's last stderr lines can arrive after it exited.
   return new Promise((resolve) =>
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       clearTimeout(killer);
       resolve({ ...run, code, signal });
     }),
@@ -182,11 +183,12 @@ describe('examples: each one shows its signal in the stored data', () => {
     t.diagnostic(`teeth ${mb(teeth)}, floors ${floors.map(mb).join(', ')}`);
   });
 
-  test('node cache leak: the heap floor after GC grows at the configured rate, then stays flat once the leak stops', async (t) => {
+  test('node cache leak: the heap floor after GC grows at the configured rate, then stops growing once the leak stops', async (t) => {
     const floor = await points('node-cache-leak', 'v8js.memory.heap.used_after_gc');
     const rate = assertRate(between(floor, 1, LEAK_SECONDS - 0.5), FAST_LEAK_MB_PER_HOUR * MB, 0.25, 'heap floor while leaking');
     const after = values(between(floor, LEAK_SECONDS + 1, RUN_SECONDS));
-    assert.ok(after.length >= 2 && Math.max(...after) - Math.min(...after) < 2 * MB, `after the leak: ${after.map(mb).join(', ')}`);
+    // Flat or falling: garbage promoted while the leak ran may still be collected, but nothing grows.
+    assert.ok(after.length >= 2 && Math.max(...after) - after[0]! < 2 * MB, `after the leak: ${after.map(mb).join(', ')}`);
     t.diagnostic(`floor grew ${(rate / MB).toFixed(0)} MB/h (configured ${FAST_LEAK_MB_PER_HOUR})`);
   });
 

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { AppSummary, InstanceSummary } from '@memsight/contracts';
 import { api } from '../lib/api';
 import { formatAgo, formatBytes } from '../lib/format';
+import { FiringNow } from './FiringNow';
 
 interface AppWithInstances {
   app: AppSummary;
@@ -51,6 +52,7 @@ export function AppsView({ apiKey }: { apiKey: string }) {
   return (
     <>
       <h1>Apps</h1>
+      <FiringNow apiKey={apiKey} />
       {apps.map(({ app, instances }) => (
         <section className="card" key={app.id} data-app={app.name}>
           <h2>
@@ -62,11 +64,11 @@ export function AppsView({ apiKey }: { apiKey: string }) {
           <table>
             <thead>
               <tr>
-                <th>Instance</th>
-                <th>Runtime</th>
-                <th>Version</th>
-                <th>Memory limit</th>
-                <th>Last seen</th>
+                <th scope="col">Instance</th>
+                <th scope="col">Runtime</th>
+                <th scope="col">Version</th>
+                <th scope="col">Memory limit</th>
+                <th scope="col">Last seen</th>
               </tr>
             </thead>
             <tbody>

@@ -174,6 +174,12 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     await row.waitFor({ timeout: 10_000 });
     await page.screenshot({ path: path.join(root, 'artifacts/alerts.png') });
     assert.deepEqual(await accessibilityProblems(page), [], 'the alerts page has no serious accessibility violations');
+    // The overview shows it under "Firing now", linked to the instance.
+    await page.goto(new URL('/', dashboardUrl).toString());
+    const firing = page.locator('[data-firing-now] li[data-alert]').filter({ hasText: 'process.memory.rss' });
+    await firing.waitFor({ timeout: 20_000 });
+    assert.equal(await firing.locator('a').getAttribute('href'), `/instances/${serverId}`);
+    assert.deepEqual(await accessibilityProblems(page), [], 'the overview with an alert has no serious accessibility violations');
     await page.close();
   });
 

@@ -2,9 +2,9 @@
 // One instance: identity, and RSS and heap over the last hour, updated live
 // through the socket.io gateway.
 import { useEffect, useMemo, useState } from 'react';
-import { io, type Socket } from 'socket.io-client';
-import { EVENTS, type ClientToServerEvents, type InstanceSummary, type ServerToClientEvents } from '@memsight/contracts';
+import { EVENTS, type InstanceSummary } from '@memsight/contracts';
 import { api } from '../lib/api';
+import { openGatewaySocket } from '../lib/socket';
 import { formatAgo, formatBytes } from '../lib/format';
 import { heapMetricFor, RSS_METRIC } from '../lib/heap-metric';
 import { mergePoints, type PointsByMetric } from '../lib/merge-points';
@@ -39,7 +39,7 @@ export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
   }, [apiKey, id]);
 
   useEffect(() => {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ auth: { apiKey }, transports: ['websocket', 'polling'] });
+    const socket = openGatewaySocket(apiKey);
     socket.on('connect', () => {
       socket.emit(EVENTS.subscribe, { instanceId: id }, (ack) => setLiveStatus(ack.ok ? 'live' : ack.error.message));
     });

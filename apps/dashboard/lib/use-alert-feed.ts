@@ -4,9 +4,9 @@
 // is read before the list, so nothing that happens while the list loads is
 // missed; on a reconnect, what was missed is fetched by cursor over REST.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { io, type Socket } from 'socket.io-client';
-import { EVENTS, type AlertSummary, type AlertTransitionEvent, type ClientToServerEvents, type ServerToClientEvents } from '@memsight/contracts';
+import { EVENTS, type AlertSummary, type AlertTransitionEvent } from '@memsight/contracts';
 import { api } from './api';
+import { openGatewaySocket } from './socket';
 import { applyEvents, filtersToQuery, replaceAlert, type AlertFilters } from './alert-feed';
 
 export interface AlertFeed {
@@ -58,7 +58,7 @@ export function useAlertFeed(apiKey: string, filters: AlertFilters): AlertFeed {
   }, [apiKey, key, generation]);
 
   useEffect(() => {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ auth: { apiKey }, transports: ['websocket', 'polling'] });
+    const socket = openGatewaySocket(apiKey);
     let connectedBefore = false;
     socket.on('connect', () => {
       setLive('live');

@@ -43,13 +43,12 @@ export function decide(open: OpenAlertState | undefined, verdict: Verdict, o: De
     return { action: 'hold', clearSinceMs: null };
   }
   if (!open) return { action: 'none' };
-  if (open.state === 'pending') {
-    const since = open.clearSinceMs ?? o.nowMs;
-    const graceMs = o.kind === 'threshold' ? 0 : Math.min(PENDING_GRACE_MS, o.forMs / 2);
-    if (o.nowMs - since >= graceMs) return { action: 'resolve', reason: 'The condition cleared before it held for the rule\'s "for".' };
-    return { action: 'hold', clearSinceMs: since };
-  }
+  // Pending and firing alerts alike resolve once clear for long enough; only how long differs.
   const clearSince = open.clearSinceMs ?? o.nowMs;
-  if (o.nowMs - clearSince >= o.resolveHoldMs) return { action: 'resolve', reason: 'The condition no longer holds.' };
+  const pending = open.state === 'pending';
+  const holdMs = !pending ? o.resolveHoldMs : o.kind === 'threshold' ? 0 : Math.min(PENDING_GRACE_MS, o.forMs / 2);
+  if (o.nowMs - clearSince >= holdMs) {
+    return { action: 'resolve', reason: pending ? 'The condition cleared before it held for the rule\'s "for".' : 'The condition no longer holds.' };
+  }
   return { action: 'hold', clearSinceMs: clearSince };
 }

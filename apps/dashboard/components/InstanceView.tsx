@@ -1,42 +1,74 @@
 'use client';
-// One instance: identity, and RSS and heap over the last hour, updated live
-// through the socket.io gateway.
-import { useEffect, useMemo, useState } from 'react';
-import { EVENTS, type InstanceSummary } from '@memsight/contracts';
+// One instance: identity, its alerts, and a chart per question the agent's
+// signals answer (memory against the limit, the heap and its floor, where RSS
+// went, spaces and allocators, fragmentation, GC, resources, the event loop).
+// The range lives in the URL; short ranges are tailed live over socket.io.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { EVENTS, type AlertSummary, type InstanceSummary } from '@memsight/contracts';
 import { api } from '../lib/api';
-import { openGatewaySocket } from '../lib/socket';
+import { panelChart } from '../lib/chart-data';
 import { formatAgo, formatBytes } from '../lib/format';
-import { heapMetricFor, RSS_METRIC } from '../lib/heap-metric';
 import { mergePoints, type PointsByMetric } from '../lib/merge-points';
-import { MemoryChart, type ChartData } from './MemoryChart';
+import { panelsFor, type PanelSpec } from '../lib/panels';
+import { openGatewaySocket } from '../lib/socket';
+import { isLiveTail, RANGES, rangeFromQuery, type RangeName } from '../lib/time-range';
+import { SignalChart } from './SignalChart';
+import { TimeRangePicker } from './TimeRangePicker';
 
-const HOUR_MS = 3_600_000;
+const PER_REQUEST = 50;
+const REFRESH_MS = 30_000;
+
+async function loadPoints(apiKey: string, id: string, metrics: string[], fromMs: number, toMs: number, step: number | undefined): Promise<PointsByMetric> {
+  const chunks = Array.from({ length: Math.ceil(metrics.length / PER_REQUEST) }, (_, i) => metrics.slice(i * PER_REQUEST, (i + 1) * PER_REQUEST));
+  const responses = await Promise.all(chunks.map((c) => api.series(apiKey, id, c, fromMs, toMs, step)));
+  return Object.fromEntries(responses.flatMap((r) => r.series.map((s) => [s.metric, s.points as [number, number | null][]])));
+}
 
 export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
+  const [range, setRange] = useState<RangeName | null>(null);
   const [instance, setInstance] = useState<InstanceSummary | null>(null);
+  const [panels, setPanels] = useState<PanelSpec[] | null>(null);
   const [points, setPoints] = useState<PointsByMetric>({});
+  const [alerts, setAlerts] = useState<AlertSummary[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [liveStatus, setLiveStatus] = useState('connecting');
+  const [tick, setTick] = useState(0);
+  const rangeRef = useRef<RangeName | null>(null);
+  rangeRef.current = range;
+
+  useEffect(() => setRange(rangeFromQuery(new URLSearchParams(window.location.search))), []);
 
   useEffect(() => {
+    if (!range) return;
     let cancelled = false;
     void (async () => {
       try {
-        const inst = await api.instance(apiKey, id);
-        const now = Date.now();
-        const metrics = [RSS_METRIC, heapMetricFor(inst.runtime)];
-        const res = await api.series(apiKey, id, metrics, now - HOUR_MS, now + 60_000);
+        const toMs = Date.now() + 60_000;
+        const fromMs = toMs - 60_000 - RANGES[range];
+        const [inst, { metrics }, { alerts }] = await Promise.all([
+          api.instance(apiKey, id),
+          api.metrics(apiKey, id, fromMs, toMs),
+          api.alerts(apiKey, new URLSearchParams({ instanceId: id, limit: '20' })),
+        ]);
+        const specs = panelsFor(metrics);
+        const loaded = await loadPoints(apiKey, id, specs.flatMap((p) => p.metrics), fromMs, toMs, isLiveTail(range) ? 0 : undefined);
         if (cancelled) return;
         setInstance(inst);
-        setPoints(Object.fromEntries(res.series.map((s) => [s.metric, s.points as [number, number | null][]])));
+        setPanels(specs);
+        setPoints(loaded);
+        setAlerts(alerts);
+        setError(null);
       } catch (err) {
         if (!cancelled) setError((err as Error).message);
       }
     })();
+    // Long ranges are downsampled by the server: refreshed, not tailed.
+    const timer = isLiveTail(range) ? undefined : setTimeout(() => setTick((t) => t + 1), REFRESH_MS);
     return () => {
       cancelled = true;
+      clearTimeout(timer);
     };
-  }, [apiKey, id]);
+  }, [apiKey, id, range, tick]);
 
   useEffect(() => {
     const socket = openGatewaySocket(apiKey);
@@ -45,30 +77,25 @@ export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
     });
     socket.on('connect_error', (err) => setLiveStatus(`offline: ${err.message}`));
     socket.on(EVENTS.samplesAppended, (payload) => {
-      if (payload.instanceId === id) setPoints((prev) => mergePoints(prev, payload, Date.now() - HOUR_MS));
+      const r = rangeRef.current;
+      if (payload.instanceId === id && r && isLiveTail(r)) setPoints((prev) => mergePoints(prev, payload, Date.now() - RANGES[r]));
     });
     return () => {
       socket.close();
     };
   }, [apiKey, id]);
 
-  const chart: ChartData | null = useMemo(() => {
-    if (!instance) return null;
-    const heap = heapMetricFor(instance.runtime);
-    const rss = points[RSS_METRIC] ?? [];
-    const heapPoints = new Map((points[heap] ?? []).map(([t, v]) => [t, v]));
-    return {
-      x: rss.map(([t]) => t / 1000),
-      series: [
-        { label: 'RSS', color: '#7a3cff', values: rss.map(([, v]) => v) },
-        { label: instance.runtime === 'node' ? 'V8 heap used' : 'pymalloc used', color: '#12b76a', values: rss.map(([t]) => heapPoints.get(t) ?? null) },
-      ],
-    };
-  }, [instance, points]);
+  const charts = useMemo(() => (panels ?? []).map((p) => ({ panel: p, data: panelChart(p, points) })), [panels, points]);
 
-  if (error) return <p className="error" role="alert">{error}</p>;
-  if (!instance || !chart) return <p className="muted">Loading instance…</p>;
-  const lastRss = chart.series[0]!.values.at(-1);
+  const changeRange = (r: RangeName) => {
+    history.replaceState(null, '', `?range=${r}`);
+    setRange(r);
+  };
+
+  if (error) return <p className="error" role="alert">Could not load this instance: {error}</p>;
+  if (!instance || !panels || !range) return <p className="muted" aria-live="polite">Loading instance…</p>;
+  const rss = points['process.memory.rss'];
+  const open = alerts.filter((a) => a.state !== 'resolved');
   return (
     <>
       <p><a href="/">← Apps</a></p>
@@ -81,14 +108,28 @@ export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
         {instance.worker && <span><b>worker</b>{instance.worker}</span>}
         <span><b>agent</b>{instance.agent}</span>
         <span><b>started</b>{formatAgo(instance.startedAt)}</span>
-        <span><b>RSS now</b>{formatBytes(lastRss)}</span>
+        <span><b>RSS now</b>{formatBytes(rss?.at(-1)?.[1])}</span>
         <span><b>limit</b>{formatBytes(instance.memoryLimitBytes)}</span>
         <span><b>stream</b><span className={liveStatus === 'live' ? 'live' : 'muted'} data-live-status={liveStatus}>{liveStatus}</span></span>
       </div>
-      <section className="card">
-        <h2>Memory, last hour</h2>
-        {chart.x.length === 0 ? <p className="muted">No samples in the last hour.</p> : <MemoryChart data={chart} />}
-      </section>
+      {open.length > 0 && (
+        <section className="card" aria-labelledby="instance-alerts">
+          <h2 id="instance-alerts">Open alerts</h2>
+          <ul className="firing">
+            {open.map((a) => (
+              <li key={a.id}><span className={`badge ${a.state}`}>{a.state}</span> {a.summary} <a href={`/alerts?appId=${a.appId}`}>details</a></li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <TimeRangePicker value={range} onChange={changeRange} />
+      {charts.length === 0 && <p className="card muted">No samples in the last {range}. Is the agent still running? Instances report every 10 s.</p>}
+      {charts.map(({ panel, data }) => (
+        <section className="card" key={panel.id} data-panel={panel.id} aria-labelledby={`panel-${panel.id}`}>
+          <h2 id={`panel-${panel.id}`}>{panel.title}</h2>
+          {data.x.length === 0 ? <p className="muted">No samples in this range.</p> : <SignalChart data={data} unit={panel.unit} syncKey={`instance-${id}`} />}
+        </section>
+      ))}
     </>
   );
 }

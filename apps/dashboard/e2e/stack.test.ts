@@ -111,15 +111,23 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     await page.locator(`a[data-instance="${instanceId}"]`).waitFor({ timeout: 20_000 });
     assert.deepEqual(await accessibilityProblems(page), [], 'the apps page has no serious accessibility violations');
     await page.locator(`a[data-instance="${instanceId}"]`).click();
-    await page.locator('.chart canvas').waitFor({ timeout: 20_000 });
-    assert.equal(await page.locator('.chart').getAttribute('data-points'), '6');
+    const memory = page.locator('[data-panel="memory"] .chart');
+    await memory.locator('canvas').waitFor({ timeout: 20_000 });
+    assert.equal(await memory.getAttribute('data-points'), '6');
+    // Every signal the golden batch carries has its chart.
+    for (const panel of ['heap', 'breakdown', 'v8-spaces', 'gc-pauses', 'gc-state', 'event-loop']) {
+      await page.locator(`[data-panel="${panel}"] .chart canvas`).waitFor({ timeout: 5_000 });
+    }
     await page.locator('[data-live-status="live"]').waitFor({ timeout: 20_000 });
 
     await postBatch(Date.now(), 2); // the next minute, pushed over socket.io
-    await page.waitForFunction(() => document.querySelector('.chart')?.getAttribute('data-points') === '12', null, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector('[data-panel="memory"] .chart')?.getAttribute('data-points') === '12', null, { timeout: 20_000 });
     mkdirSync(path.join(root, 'artifacts'), { recursive: true });
     await page.screenshot({ path: path.join(root, 'artifacts/dashboard.png') });
     assert.deepEqual(await accessibilityProblems(page), [], 'the instance page has no serious accessibility violations');
+    // A longer range comes downsampled by the server, and lives in the URL.
+    await page.getByRole('button', { name: '6h', exact: true }).click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-panel="memory"] .chart')?.getAttribute('data-points')) > 0 && location.search === '?range=6h', null, { timeout: 20_000 });
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 // Browser-side access to the query API, through the dashboard's own origin.
 // The project API key arrives once in the URL fragment (#key=..., printed by
 // `npm start`; fragments are never sent to servers) and is kept in localStorage.
-import type { AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSummary, SeriesResponse, Silence } from '@memsight/contracts';
+import type { AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSummary, MetricNameList, SeriesResponse, Silence } from '@memsight/contracts';
 
 const STORAGE_KEY = 'memsight.apiKey';
 
@@ -41,9 +41,11 @@ export const api = {
   apps: (key: string) => getJson<AppList>('/api/apps', key),
   instances: (key: string, appId: string) => getJson<InstanceList>(`/api/apps/${appId}/instances`, key),
   instance: (key: string, id: string) => getJson<InstanceSummary>(`/api/instances/${id}`, key),
-  series: (key: string, id: string, metrics: string[], fromMs: number, toMs: number) =>
+  metrics: (key: string, id: string, fromMs: number, toMs: number) => getJson<MetricNameList>(`/api/instances/${id}/metrics?from=${fromMs}&to=${toMs}`, key),
+  /** step: 0 for raw samples; omitted, the server downsamples to about 1,000 points. */
+  series: (key: string, id: string, metrics: string[], fromMs: number, toMs: number, step?: number) =>
     getJson<SeriesResponse>(
-      `/api/instances/${id}/series?${metrics.map((m) => `metric=${encodeURIComponent(m)}`).join('&')}&from=${fromMs}&to=${toMs}&step=0`,
+      `/api/instances/${id}/series?${metrics.map((m) => `metric=${encodeURIComponent(m)}`).join('&')}&from=${fromMs}&to=${toMs}${step === undefined ? '' : `&step=${step}`}`,
       key,
     ),
   alerts: (key: string, query: URLSearchParams) => getJson<AlertList>(`/api/alerts?${query}`, key),

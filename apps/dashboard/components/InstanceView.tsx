@@ -4,7 +4,7 @@
 // went, spaces and allocators, fragmentation, GC, resources, the event loop).
 // The range lives in the URL; short ranges are tailed live over socket.io.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { EVENTS, type AlertSummary, type InstanceSummary } from '@memsight/contracts';
+import { EVENTS, type AlertSummary, type InstanceSnapshots, type InstanceSummary } from '@memsight/contracts';
 import { api } from '../lib/api';
 import { panelChart } from '../lib/chart-data';
 import { formatAgo, formatBytes } from '../lib/format';
@@ -12,6 +12,7 @@ import { mergePoints, type PointsByMetric } from '../lib/merge-points';
 import { panelsFor, type PanelSpec } from '../lib/panels';
 import { openGatewaySocket } from '../lib/socket';
 import { isLiveTail, RANGES, rangeFromQuery, type RangeName } from '../lib/time-range';
+import { AllocationTables } from './AllocationTables';
 import { SignalChart } from './SignalChart';
 import { TimeRangePicker } from './TimeRangePicker';
 
@@ -30,6 +31,7 @@ export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
   const [panels, setPanels] = useState<PanelSpec[] | null>(null);
   const [points, setPoints] = useState<PointsByMetric>({});
   const [alerts, setAlerts] = useState<AlertSummary[]>([]);
+  const [snapshots, setSnapshots] = useState<InstanceSnapshots | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [liveStatus, setLiveStatus] = useState('connecting');
   const [tick, setTick] = useState(0);
@@ -45,10 +47,11 @@ export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
       try {
         const toMs = Date.now() + 60_000;
         const fromMs = toMs - 60_000 - RANGES[range];
-        const [inst, { metrics }, { alerts }] = await Promise.all([
+        const [inst, { metrics }, { alerts }, snaps] = await Promise.all([
           api.instance(apiKey, id),
           api.metrics(apiKey, id, fromMs, toMs),
           api.alerts(apiKey, new URLSearchParams({ instanceId: id, limit: '20' })),
+          api.snapshots(apiKey, id, fromMs, toMs),
         ]);
         const specs = panelsFor(metrics);
         const loaded = await loadPoints(apiKey, id, specs.flatMap((p) => p.metrics), fromMs, toMs, isLiveTail(range) ? 0 : undefined);
@@ -57,6 +60,7 @@ export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
         setPanels(specs);
         setPoints(loaded);
         setAlerts(alerts);
+        setSnapshots(snaps);
         setError(null);
       } catch (err) {
         if (!cancelled) setError((err as Error).message);
@@ -130,6 +134,7 @@ export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
           {data.x.length === 0 ? <p className="muted">No samples in this range.</p> : <SignalChart data={data} unit={panel.unit} syncKey={`instance-${id}`} />}
         </section>
       ))}
+      {snapshots && <AllocationTables snapshots={snapshots} runtime={instance.runtime} />}
     </>
   );
 }

@@ -118,6 +118,8 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     for (const panel of ['heap', 'breakdown', 'v8-spaces', 'gc-pauses', 'gc-state', 'event-loop']) {
       await page.locator(`[data-panel="${panel}"] .chart canvas`).waitFor({ timeout: 5_000 });
     }
+    // This agent sent no allocation sites: the page says how to turn them on.
+    await page.locator('[data-table="sites"]', { hasText: 'MEMSIGHT_HEAP_SAMPLING' }).waitFor();
     await page.locator('[data-live-status="live"]').waitFor({ timeout: 20_000 });
 
     await postBatch(Date.now(), 2); // the next minute, pushed over socket.io
@@ -188,6 +190,27 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     await firing.waitFor({ timeout: 20_000 });
     assert.equal(await firing.locator('a').getAttribute('href'), `/instances/${serverId}`);
     assert.deepEqual(await accessibilityProblems(page), [], 'the overview with an alert has no serious accessibility violations');
+    await page.close();
+  });
+
+  test("a Python instance's page shows its pymalloc and GC charts, allocation sites with tracebacks, and object types", async () => {
+    const batch = rebaseBatch(readGolden('valid', 'python-batch'), Date.now());
+    batch.instance.id = `browser-py-${Date.now()}`;
+    const res = await fetch(`${ingestUrl}/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify(batch),
+    });
+    assert.equal(res.status, 200);
+    const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+    await page.goto(dashboardUrl);
+    await page.locator(`a[data-instance="${batch.instance.id}"]`).click();
+    await page.locator('[data-panel="memory"] .chart canvas').waitFor({ timeout: 20_000 });
+    const site = page.locator('[data-table="sites"] summary', { hasText: 'app/cache.py:42' });
+    await site.click();
+    await page.locator('[data-table="sites"] .traceback', { hasText: 'app/views.py:88' }).waitFor();
+    await page.locator('[data-table="types"] td', { hasText: 'dict' }).first().waitFor();
+    assert.deepEqual(await accessibilityProblems(page), [], 'the Python instance page has no serious accessibility violations');
     await page.close();
   });
 

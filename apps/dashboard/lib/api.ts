@@ -1,7 +1,7 @@
 // Browser-side access to the query API, through the dashboard's own origin.
 // The project API key arrives once in the URL fragment (#key=..., printed by
 // `npm start`; fragments are never sent to servers) and is kept in localStorage.
-import type { AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSummary, MetricNameList, SeriesResponse, Silence } from '@memsight/contracts';
+import type { AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSnapshots, InstanceSummary, MetricNameList, SeriesResponse, Silence } from '@memsight/contracts';
 
 const STORAGE_KEY = 'memsight.apiKey';
 
@@ -42,6 +42,7 @@ export const api = {
   instances: (key: string, appId: string) => getJson<InstanceList>(`/api/apps/${appId}/instances`, key),
   instance: (key: string, id: string) => getJson<InstanceSummary>(`/api/instances/${id}`, key),
   metrics: (key: string, id: string, fromMs: number, toMs: number) => getJson<MetricNameList>(`/api/instances/${id}/metrics?from=${fromMs}&to=${toMs}`, key),
+  snapshots: (key: string, id: string, fromMs: number, toMs: number) => getJson<InstanceSnapshots>(`/api/instances/${id}/snapshots?from=${fromMs}&to=${toMs}`, key),
   /** step: 0 for raw samples; omitted, the server downsamples to about 1,000 points. */
   series: (key: string, id: string, metrics: string[], fromMs: number, toMs: number, step?: number) =>
     getJson<SeriesResponse>(

@@ -59,6 +59,40 @@ export const MetricNameList = Type.Object(
   { $id: 'MetricNameList' },
 );
 
+/** Where memory is allocated, over a range: the newest snapshot of each kind and its growth since the oldest in the range. */
+export const InstanceSnapshots = Type.Object(
+  {
+    instanceId: Type.String(),
+    allocationSites: Type.Union([
+      Type.Object({
+        at: IsoTime,
+        since: Type.Union([IsoTime, Type.Null()], { description: 'The snapshot growth is measured from; null: only one in the range, growth is the agent\'s own since its previous one.' }),
+        source: Type.Union([Type.String(), Type.Null()]),
+        sites: Type.Array(
+          Type.Object({
+            site: Type.String(),
+            sizeBytes: Type.Number(),
+            count: Type.Union([Type.Number(), Type.Null()]),
+            growthBytes: Type.Union([Type.Number(), Type.Null()]),
+            traceback: Type.Array(Type.String()),
+          }),
+        ),
+      }),
+      Type.Null(),
+    ]),
+    typeCounts: Type.Union([
+      Type.Object({
+        at: IsoTime,
+        since: Type.Union([IsoTime, Type.Null()]),
+        types: Type.Array(Type.Object({ type: Type.String(), count: Type.Number(), growth: Type.Union([Type.Number(), Type.Null()]) })),
+      }),
+      Type.Null(),
+    ]),
+  },
+  { $id: 'InstanceSnapshots' },
+);
+export type InstanceSnapshots = Static<typeof InstanceSnapshots>;
+
 export type AppSummary = Static<typeof AppSummary>;
 export type AppList = Static<typeof AppList>;
 export type InstanceSummary = Static<typeof InstanceSummary>;

@@ -8,3 +8,4 @@ export { MIGRATIONS_DIR } from './paths';
 export { ensureBuiltinRules } from './builtin-rules';
 export { selectAlertSummaries, type AlertFilter } from './alert-summaries';
 export { upsertMetricSet } from './metric-sets';
+export { latestSnapshots, snapshotRange, type LatestSnapshots, type SnapshotRange, type SiteEntry, type TypeEntry } from './snapshots';

@@ -4,11 +4,10 @@
 // (the advisory lock's own session: if the lock is lost, so are the writes).
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { ensureBuiltinRules } from '@memsight/db';
+import { ensureBuiltinRules, latestSnapshots } from '@memsight/db';
 import { DETECTORS } from '../detectors/index';
 import type { Detector } from '../detectors/types';
 import { enrichEvidence } from '../lifecycle/enrich-evidence';
-import { latestSnapshots } from '../queries/latest-snapshots';
 import { listInstancesByIds, listLiveInstances, type LiveInstance } from '../queries/list-live-instances';
 import { listOpenAlerts } from '../queries/list-open-alerts';
 import { listRules } from '../queries/list-rules';

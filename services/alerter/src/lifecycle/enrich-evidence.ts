@@ -2,7 +2,7 @@
 // tracebacks) and object types from the instance's latest snapshots, and a
 // next step that names what to turn on when the agent has neither.
 import type { AlertEvidence } from '@memsight/contracts';
-import type { LatestSnapshots } from '../queries/latest-snapshots';
+import type { LatestSnapshots } from '@memsight/db';
 
 const TOP_SITES = 5;
 const TOP_TYPES = 10;

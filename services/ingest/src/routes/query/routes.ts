@@ -5,7 +5,8 @@ import { NotFoundError } from '../../lib/errors';
 import { listApps } from '../../queries/list-apps';
 import { getInstance, listInstances } from '../../queries/list-instances';
 import { getInstanceSeries, listInstanceMetrics } from '../../queries/get-instance-series';
-import { getInstanceSchema, getSeriesSchema, listAppsSchema, listInstancesSchema, listMetricsSchema } from './schemas';
+import { getInstanceSchema, getSeriesSchema, getSnapshotsSchema, listAppsSchema, listInstancesSchema, listMetricsSchema } from './schemas';
+import { getInstanceSnapshots } from './get-instance-snapshots';
 import { resolveTimeRange } from '../../lib/time-range';
 
 const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -34,6 +35,13 @@ const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await requireInstance(request.projectId, request.params.instanceId);
     const { fromMs, toMs } = resolveTimeRange(request.query, app.clock.now());
     return { instanceId: request.params.instanceId, metrics: await listInstanceMetrics(app.pool, request.params.instanceId, fromMs, toMs) };
+  });
+
+  app.get('/api/instances/:instanceId/snapshots', { schema: getSnapshotsSchema }, async (request) => {
+    await requireInstance(request.projectId, request.params.instanceId);
+    // Up to now, not an hour before `to`: a snapshot is taken every few minutes at most.
+    const { fromMs, toMs } = resolveTimeRange(request.query, app.clock.now());
+    return getInstanceSnapshots(app.pool, request.params.instanceId, fromMs, toMs + 1);
   });
 
   app.get('/api/instances/:instanceId/series', { schema: getSeriesSchema }, async (request) => {

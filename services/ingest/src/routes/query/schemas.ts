@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { AppList, InstanceList, InstanceSummary, SeriesResponse, MetricNameList, ErrorResponse } from '@memsight/contracts';
+import { AppList, InstanceList, InstanceSnapshots, InstanceSummary, SeriesResponse, MetricNameList, ErrorResponse } from '@memsight/contracts';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
 const InstanceParams = Type.Object({ instanceId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
@@ -25,6 +25,14 @@ export const listMetricsSchema = {
   params: InstanceParams,
   querystring: Type.Object(TimeRange),
   response: { 200: MetricNameList, ...errors },
+};
+
+export const getSnapshotsSchema = {
+  tags: ['query'],
+  summary: 'Allocation sites and object types of an instance: the newest snapshots in a range, with growth since the oldest',
+  params: InstanceParams,
+  querystring: Type.Object(TimeRange),
+  response: { 200: InstanceSnapshots, ...errors },
 };
 
 export const getSeriesSchema = {

@@ -193,6 +193,39 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     await page.close();
   });
 
+  test('rules are created, edited and deleted on the settings page, with validation errors at the field', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(new URL(`/settings/rules${new URL(dashboardUrl).hash}`, dashboardUrl).toString());
+    await page.locator('tr[data-rule="Memory leak"]').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'New rule' }).click();
+    await page.getByLabel('Kind').selectOption('threshold');
+    await page.getByLabel('Name').fill('Sockets high (browser test)');
+    await page.getByLabel('metric').fill('process.no_such_metric');
+    await page.getByLabel('value').fill('500');
+    await page.getByRole('button', { name: 'Create rule' }).click();
+    const fieldError = page.locator('[data-field-error="params.metric"]');
+    await fieldError.waitFor({ timeout: 10_000 });
+    assert.match((await fieldError.textContent()) ?? '', /catalogue|metric/i, 'the error names what is wrong with the metric');
+    assert.equal(await page.getByLabel('metric').getAttribute('aria-invalid'), 'true');
+    assert.deepEqual(await accessibilityProblems(page), [], 'the rule form with an error has no serious accessibility violations');
+
+    await page.getByLabel('metric').fill('process.open_fds{kind=socket}');
+    await page.getByRole('button', { name: 'Create rule' }).click();
+    const row = page.locator('tr[data-rule="Sockets high (browser test)"]');
+    await row.waitFor({ timeout: 10_000 });
+    assert.match((await row.textContent()) ?? '', /value=500/);
+
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('value').fill('800');
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    await page.waitForFunction(() => document.querySelector('tr[data-rule="Sockets high (browser test)"]')?.textContent?.includes('value=800'), null, { timeout: 10_000 });
+
+    await page.locator('tr[data-rule="Sockets high (browser test)"]').getByRole('button', { name: 'Delete' }).click();
+    await row.waitFor({ state: 'detached', timeout: 10_000 });
+    await page.close();
+  });
+
   test("a Python instance's page shows its pymalloc and GC charts, allocation sites with tracebacks, and object types", async () => {
     const batch = rebaseBatch(readGolden('valid', 'python-batch'), Date.now());
     batch.instance.id = `browser-py-${Date.now()}`;

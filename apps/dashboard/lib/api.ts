@@ -1,7 +1,7 @@
 // Browser-side access to the query API, through the dashboard's own origin.
 // The project API key arrives once in the URL fragment (#key=..., printed by
 // `npm start`; fragments are never sent to servers) and is kept in localStorage.
-import type { AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSnapshots, InstanceSummary, MetricNameList, SeriesResponse, Silence } from '@memsight/contracts';
+import type { AlertRule, AlertRuleList, CreateAlertRule, UpdateAlertRule, AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSnapshots, InstanceSummary, MetricNameList, SeriesResponse, Silence } from '@memsight/contracts';
 
 const STORAGE_KEY = 'memsight.apiKey';
 
@@ -19,10 +19,17 @@ export function saveApiKey(key: string): void {
   window.localStorage.setItem(STORAGE_KEY, key.trim());
 }
 
+/** A field the API named in a 4xx (`details: [{ path: '/params/metric', message }]`). */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly problems: FieldProblem[] = [],
   ) {
     super(message);
   }
@@ -33,7 +40,8 @@ async function getJson<T>(path: string, apiKey: string, init: { method?: string;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(path, { method: init.method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), cache: 'no-store' });
   const body = await res.json().catch(() => null);
-  if (!res.ok) throw new ApiError(res.status, body?.error?.message ?? `HTTP ${res.status}`);
+  if (!res.ok) throw new ApiError(res.status, body?.error?.message ?? `HTTP ${res.status}`, Array.isArray(body?.error?.details) ? body.error.details : []);
+  if (res.status === 204) return undefined as T;
   return body as T;
 }
 
@@ -55,5 +63,9 @@ export const api = {
   transitions: (key: string, after: string | null) => getJson<AlertTransitionList>(`/api/alerts/transitions${after ? `?after=${after}` : ''}`, key),
   acknowledge: (key: string, id: string) => getJson<AlertDetail>(`/api/alerts/${id}/ack`, key, { method: 'POST', body: {} }),
   unacknowledge: (key: string, id: string) => getJson<AlertDetail>(`/api/alerts/${id}/ack`, key, { method: 'DELETE' }),
+  rules: (key: string) => getJson<AlertRuleList>('/api/rules', key),
+  createRule: (key: string, body: CreateAlertRule) => getJson<AlertRule>('/api/rules', key, { method: 'POST', body }),
+  updateRule: (key: string, id: string, body: UpdateAlertRule) => getJson<AlertRule>(`/api/rules/${id}`, key, { method: 'PATCH', body }),
+  deleteRule: (key: string, id: string) => getJson<void>(`/api/rules/${id}`, key, { method: 'DELETE' }),
   silence: (key: string, body: CreateSilence) => getJson<Silence>('/api/silences', key, { method: 'POST', body }),
 };

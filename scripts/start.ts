@@ -44,7 +44,7 @@ try {
   log(`migrations: ${migrated.applied.length} applied, ${migrated.skipped.length} already there`);
   await pool.end();
   const prisma = createPrisma(databaseUrl);
-  const { apiKey } = await ensureDefaultProject(prisma, config.dataDir, config.alertEmail);
+  const { apiKey, agentKey } = await ensureDefaultProject(prisma, config.dataDir, config.alertEmail);
   await prisma.$disconnect();
 
   const ingestUrl = `http://${config.host}:${config.ingestPort}`;
@@ -81,7 +81,7 @@ try {
   await waitForHttp(`${ingestUrl}/readyz`, 60_000, (s) => s === 200);
   await waitForHttp(`http://${config.host}:${config.alerterPort}/readyz`, 60_000, (s) => s === 200);
   await waitForHttp(dashboardUrl, 60_000, (s) => s === 200);
-  printBanner({ dashboardUrl, ingestUrl, apiKey, alertEmail: config.alertEmail, smtp: Boolean(config.smtpUrl) });
+  printBanner({ dashboardUrl, ingestUrl, apiKey, agentKey, alertEmail: config.alertEmail, smtp: Boolean(config.smtpUrl) });
 } catch (err) {
   log(`could not start: ${(err as Error).message}`);
   await shutdown(1);

@@ -6,23 +6,24 @@ const PYTHON_AGENT_DIR = path.resolve(import.meta.dirname, '../../agents/python'
 const NODE_AGENT_REGISTER = path.resolve(import.meta.dirname, '../../agents/node/dist/register.js');
 
 // What `npm start` prints once everything answers. The lines starting with
-// "Dashboard:" and "API key:" are read by the launcher's own test.
-export function printBanner(o: { dashboardUrl: string; ingestUrl: string; apiKey: string; alertEmail: string; smtp: boolean }) {
-  const { dashboardUrl, ingestUrl, apiKey } = o;
+// "Dashboard:", "API key:" and "Agent key:" are read by the launcher's own test.
+export function printBanner(o: { dashboardUrl: string; ingestUrl: string; apiKey: string; agentKey: string; alertEmail: string; smtp: boolean }) {
+  const { dashboardUrl, ingestUrl, apiKey, agentKey } = o;
   const lines = [
     '',
     'memsight is running.',
     '',
     `  Dashboard:  ${dashboardUrl}/#key=${apiKey}`,
     `  Ingest:     ${ingestUrl}/v1/ingest   (API docs: ${ingestUrl}/docs)`,
-    `  API key:    ${apiKey}`,
+    `  API key:    ${apiKey}   (admin: the API, the dashboard, scripts)`,
+    `  Agent key:  ${agentKey}   (ingest only: give this one to your services)`,
     '',
     'Attach the Python agent to a service:',
-    `  PYTHONPATH=${PYTHON_AGENT_DIR} MEMSIGHT_ENDPOINT=${ingestUrl} MEMSIGHT_API_KEY=${apiKey} MEMSIGHT_APP=my-service \\`,
+    `  PYTHONPATH=${PYTHON_AGENT_DIR} MEMSIGHT_ENDPOINT=${ingestUrl} MEMSIGHT_API_KEY=${agentKey} MEMSIGHT_APP=my-service \\`,
     '    python -m memsight run -- python app.py',
     '',
     'Attach the Node agent to a service:',
-    `  MEMSIGHT_ENDPOINT=${ingestUrl} MEMSIGHT_API_KEY=${apiKey} MEMSIGHT_APP=my-service \\`,
+    `  MEMSIGHT_ENDPOINT=${ingestUrl} MEMSIGHT_API_KEY=${agentKey} MEMSIGHT_APP=my-service \\`,
     `    node --import ${NODE_AGENT_REGISTER} app.js`,
     '',
     'Alerts (leaks, fragmentation, limits, resources, GC) go live to the dashboard and by email to',

@@ -54,7 +54,7 @@ export function AlertDetailPanel({ apiKey, id }: { apiKey: string; id: string })
                 <tr key={s.site}>
                   <td>
                     <code>{s.site}</code>
-                    {s.traceback && s.traceback.length > 1 && <pre className="traceback">{s.traceback.join('\n')}</pre>}
+                    {s.traceback && s.traceback.length > 1 && <pre className="traceback" tabIndex={0}>{s.traceback.join('\n')}</pre>}
                   </td>
                   <td>{formatBytes(s.sizeBytes)}</td>
                   <td>{s.growthBytes === undefined ? '–' : formatBytes(s.growthBytes)}</td>

@@ -32,7 +32,7 @@ export function AllocationTables({ snapshots, runtime }: { snapshots: InstanceSn
                       {s.traceback.length > 1 ? (
                         <details>
                           <summary><code>{s.site}</code></summary>
-                          <pre className="traceback">{s.traceback.join('\n')}</pre>
+                          <pre className="traceback" tabIndex={0}>{s.traceback.join('\n')}</pre>
                         </details>
                       ) : (
                         <code>{s.site}</code>

@@ -99,9 +99,11 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     assert.equal(res.status, 200);
   };
 
-  test('the banner carries the dashboard URL, an API key and an agent snippet', () => {
+  test('the banner carries the dashboard URL, an admin key, and an agent key in the agent snippets', () => {
     assert.match(dashboardUrl, /^http:\/\/127\.0\.0\.1:\d+\/#key=msk_/);
-    assert.match(stdout, /MEMSIGHT_API_KEY=msk_\S+ MEMSIGHT_APP=/);
+    const agentKey = /Agent key:\s+(\S+)/.exec(stdout)![1]!;
+    assert.notEqual(agentKey, apiKey);
+    assert.ok(stdout.includes(`MEMSIGHT_API_KEY=${agentKey} MEMSIGHT_APP=`), 'the snippets use the agent key');
   });
 
   test('a posted batch shows up as an instance with a chart that updates live', async () => {
@@ -223,6 +225,37 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
 
     await page.locator('tr[data-rule="Sockets high (browser test)"]').getByRole('button', { name: 'Delete' }).click();
     await row.waitFor({ state: 'detached', timeout: 10_000 });
+    await page.close();
+  });
+
+  test('an agent key made on the keys page ingests, reads nothing, and is refused once revoked there', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(new URL(`/settings/keys${new URL(dashboardUrl).hash}`, dashboardUrl).toString());
+    await page.locator('tr[data-key]').first().waitFor({ timeout: 20_000 });
+    await page.getByLabel('Name').fill('browser agent');
+    await page.getByLabel('Scope').selectOption('ingest');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.locator('[data-secret]').textContent({ timeout: 10_000 }))!.trim();
+    assert.match(secret, /^msk_/);
+    assert.ok((await page.locator('.snippet').first().textContent())!.includes(secret), 'the snippet carries the new agent key');
+    assert.deepEqual(await accessibilityProblems(page), [], 'the keys page has no serious accessibility violations');
+
+    const post = (key: string) => {
+      const batch = rebaseBatch(readGolden('valid', 'node-batch'), Date.now());
+      batch.instance.id = `browser-agent-key-${process.pid}`;
+      return fetch(`${ingestUrl}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(batch) });
+    };
+    assert.equal((await post(secret)).status, 200, 'the agent key ingests');
+    for (const route of ['/api/apps', '/api/alerts', '/api/rules', '/api/mailbox', '/api/keys']) {
+      assert.equal((await fetch(`${ingestUrl}${route}`, { headers: { authorization: `Bearer ${secret}` } })).status, 403, `${route} refuses the agent key`);
+    }
+
+    const row = page.locator(`tr[data-key="${secret.slice(0, 12)}"]`);
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.locator('.badge', { hasText: 'revoked' }).waitFor({ timeout: 10_000 });
+    const refused = await post(secret);
+    assert.equal(refused.status, 401, 'a revoked key is refused');
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 // Browser-side access to the query API, through the dashboard's own origin.
 // The project API key arrives once in the URL fragment (#key=..., printed by
 // `npm start`; fragments are never sent to servers) and is kept in localStorage.
-import type { AlertRule, AlertRuleList, CreateAlertRule, UpdateAlertRule, AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSnapshots, InstanceSummary, MetricNameList, SeriesResponse, Silence } from '@memsight/contracts';
+import type { ApiKey, ApiKeyList, CreateApiKey, CreatedApiKey, AlertRule, AlertRuleList, CreateAlertRule, UpdateAlertRule, AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSnapshots, InstanceSummary, MetricNameList, SeriesResponse, Silence } from '@memsight/contracts';
 
 const STORAGE_KEY = 'memsight.apiKey';
 
@@ -67,5 +67,8 @@ export const api = {
   createRule: (key: string, body: CreateAlertRule) => getJson<AlertRule>('/api/rules', key, { method: 'POST', body }),
   updateRule: (key: string, id: string, body: UpdateAlertRule) => getJson<AlertRule>(`/api/rules/${id}`, key, { method: 'PATCH', body }),
   deleteRule: (key: string, id: string) => getJson<void>(`/api/rules/${id}`, key, { method: 'DELETE' }),
+  keys: (key: string) => getJson<ApiKeyList>('/api/keys', key),
+  createKey: (key: string, body: CreateApiKey) => getJson<CreatedApiKey>('/api/keys', key, { method: 'POST', body }),
+  revokeKey: (key: string, id: string) => getJson<ApiKey>(`/api/keys/${id}`, key, { method: 'DELETE' }),
   silence: (key: string, body: CreateSilence) => getJson<Silence>('/api/silences', key, { method: 'POST', body }),
 };

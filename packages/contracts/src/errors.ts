@@ -7,6 +7,7 @@ export const ErrorCode = Type.Union([
   Type.Literal('invalid_request'),
   Type.Literal('unsupported_encoding'),
   Type.Literal('unauthorized'),
+  Type.Literal('forbidden'),
   Type.Literal('not_found'),
   Type.Literal('conflict'),
   Type.Literal('payload_too_large'),

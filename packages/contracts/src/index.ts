@@ -7,3 +7,4 @@ export * from './alert-rules';
 export * from './rule-check';
 export * from './alerts';
 export * from './notifications';
+export * from './api-keys';

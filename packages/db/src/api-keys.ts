@@ -2,6 +2,7 @@
 // first 12 characters are kept as `prefix` so users can tell keys apart.
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from './prisma';
+export type { ApiKeyScope };
 
 export const API_KEY_PREFIX = 'msk_';
 
@@ -14,14 +15,17 @@ export function generateApiKey(): { secret: string; prefix: string; keyHash: str
   return { secret, prefix: secret.slice(0, 12), keyHash: hashApiKey(secret) };
 }
 
+import type { ApiKeyScope } from '@memsight/contracts';
+
 export async function createApiKey(
   prisma: PrismaClient,
   projectId: string,
   name: string,
+  scope: ApiKeyScope = 'admin',
 ): Promise<{ id: string; secret: string; prefix: string }> {
   const key = generateApiKey();
   const row = await prisma.apiKey.create({
-    data: { projectId, name, prefix: key.prefix, keyHash: key.keyHash },
+    data: { projectId, name, prefix: key.prefix, keyHash: key.keyHash, scope },
   });
   return { id: row.id, secret: key.secret, prefix: key.prefix };
 }

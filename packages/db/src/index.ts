@@ -3,7 +3,7 @@ export { migrate, listMigrations, MigrationError, type MigrationResult } from '.
 export { ensureSamplePartitions, partitionName } from './partitions';
 export { createPool } from './pool';
 export { createPrisma, type PrismaClient } from './prisma';
-export { createApiKey, createProject, revokeApiKey, generateApiKey, hashApiKey, API_KEY_PREFIX } from './api-keys';
+export { createApiKey, createProject, revokeApiKey, generateApiKey, hashApiKey, API_KEY_PREFIX, type ApiKeyScope } from './api-keys';
 export { MIGRATIONS_DIR } from './paths';
 export { ensureBuiltinRules } from './builtin-rules';
 export { selectAlertSummaries, type AlertFilter } from './alert-summaries';

@@ -21,6 +21,7 @@ import ruleRoutes from './routes/rules/routes';
 import silenceRoutes from './routes/silences/routes';
 import channelRoutes from './routes/channels/routes';
 import mailboxRoutes from './routes/mailbox/routes';
+import keyRoutes from './routes/keys/routes';
 
 export interface AppOptions {
   config: IngestConfig;
@@ -48,4 +49,5 @@ export default async function ingestApp(app: FastifyInstance, opts: AppOptions):
   await app.register(silenceRoutes);
   await app.register(channelRoutes);
   await app.register(mailboxRoutes);
+  await app.register(keyRoutes);
 }

@@ -27,25 +27,25 @@ describe('API key cache', () => {
     const auth = new ApiKeyAuthenticator({ pool: tenant.pool, now: clock.now, ttlMs: TTL_MS });
     const key = await createApiKey(prisma, tenant.projectId, 'to-revoke');
 
-    assert.equal(await auth.projectFor(key.secret), tenant.projectId);
+    assert.equal(await auth.projectFor(key.secret, 'ingest'), tenant.projectId);
     await revokeApiKey(prisma, key.id);
 
     clock.ms += TTL_MS - 1;
-    assert.equal(await auth.projectFor(key.secret), tenant.projectId, 'still cached: no query within the TTL');
+    assert.equal(await auth.projectFor(key.secret, 'ingest'), tenant.projectId, 'still cached: no query within the TTL');
 
     clock.ms += 1;
-    await assert.rejects(auth.projectFor(key.secret), (err: unknown) => err instanceof UnauthorizedError && /revoked/.test(err.message));
+    await assert.rejects(auth.projectFor(key.secret, 'ingest'), (err: unknown) => err instanceof UnauthorizedError && /revoked/.test(err.message));
   });
 
   test('an unknown key is remembered as unknown, and a key created meanwhile works after the TTL', async () => {
     const clock = new ManualClock();
     const auth = new ApiKeyAuthenticator({ pool: tenant.pool, now: clock.now, ttlMs: TTL_MS });
-    await assert.rejects(auth.projectFor(undefined), /Missing API key/);
-    await assert.rejects(auth.projectFor('msk_not-a-real-key'), /Unknown API key/);
+    await assert.rejects(auth.projectFor(undefined, 'ingest'), /Missing API key/);
+    await assert.rejects(auth.projectFor('msk_not-a-real-key', 'ingest'), /Unknown API key/);
 
     const fresh = await createApiKey(prisma, tenant.projectId, 'fresh');
-    assert.equal(await auth.projectFor(fresh.secret), tenant.projectId, 'a different key is not affected by the cached miss');
+    assert.equal(await auth.projectFor(fresh.secret, 'ingest'), tenant.projectId, 'a different key is not affected by the cached miss');
     clock.ms += TTL_MS;
-    assert.equal(await auth.projectFor(fresh.secret), tenant.projectId, 'refreshed from the database after the TTL');
+    assert.equal(await auth.projectFor(fresh.secret, 'ingest'), tenant.projectId, 'refreshed from the database after the TTL');
   });
 });

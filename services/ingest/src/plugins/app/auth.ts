@@ -1,14 +1,18 @@
 // Bearer API key authentication, shared by the ingest route, the query API and
 // the socket.io handshake. Keys are looked up by SHA-256; answers are cached
-// briefly so the hot path does not hit the database per request.
+// briefly so the hot path does not hit the database per request. Each key has
+// a scope: a route needs `config.scope`, or by default `read` for GET and
+// `admin` for writes; an agent key (ingest) is refused everywhere else.
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { hashApiKey } from '@memsight/db';
-import { UnauthorizedError } from '../../lib/errors';
+import { SCOPE_GRANTS, type ApiKeyScope } from '@memsight/contracts';
+import { ForbiddenError, UnauthorizedError } from '../../lib/errors';
 import { findApiKeyByHash } from '../../queries/find-api-key-by-hash';
 
 interface CachedKey {
   projectId: string | null; // null = unknown or revoked
+  scope: ApiKeyScope;
   reason: string;
   expiresAt: number;
 }
@@ -21,8 +25,19 @@ export class ApiKeyAuthenticator {
     private readonly deps: { pool: import('pg').Pool; now: () => number; ttlMs: number },
   ) {}
 
-  /** Resolves a raw key to its project, or throws UnauthorizedError saying why. */
-  async projectFor(secret: string | undefined): Promise<string> {
+  /** Resolves a raw key to its project if its scope grants `needs`; throws UnauthorizedError or ForbiddenError saying why. */
+  async projectFor(secret: string | undefined, needs: ApiKeyScope): Promise<string> {
+    const key = await this.resolve(secret);
+    if (!SCOPE_GRANTS[key.scope].includes(needs)) throw new ForbiddenError(FORBIDDEN[key.scope][needs] ?? `This ${key.scope} key cannot do this: it needs a ${needs} key.`);
+    return key.projectId;
+  }
+
+  /** Forget every cached answer: after a key is revoked here, it is refused at once (other instances within the cache TTL). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  private async resolve(secret: string | undefined): Promise<{ projectId: string; scope: ApiKeyScope }> {
     if (!secret) {
       throw new UnauthorizedError('Missing API key. Send the header `Authorization: Bearer <api key>`; keys are shown by `npm start` and in project settings.');
     }
@@ -32,15 +47,15 @@ export class ApiKeyAuthenticator {
     if (!entry || entry.expiresAt <= now) {
       const row = await findApiKeyByHash(this.deps.pool, keyHash);
       entry = !row
-        ? { projectId: null, reason: 'unknown', expiresAt: now + this.deps.ttlMs }
+        ? { projectId: null, scope: 'ingest', reason: 'unknown', expiresAt: now + this.deps.ttlMs }
         : row.revokedAt
-          ? { projectId: null, reason: `revoked:${row.prefix}`, expiresAt: now + this.deps.ttlMs }
-          : { projectId: row.projectId, reason: '', expiresAt: now + this.deps.ttlMs };
+          ? { projectId: null, scope: row.scope, reason: `revoked:${row.prefix}`, expiresAt: now + this.deps.ttlMs }
+          : { projectId: row.projectId, scope: row.scope, reason: '', expiresAt: now + this.deps.ttlMs };
       if (this.cache.size > 10_000) this.cache.clear(); // bound memory under a key-guessing flood
       this.cache.set(keyHash, entry);
       if (row && !row.revokedAt) this.touch(row.id, now);
     }
-    if (entry.projectId) return entry.projectId;
+    if (entry.projectId) return { projectId: entry.projectId, scope: entry.scope };
     if (entry.reason.startsWith('revoked:')) {
       throw new UnauthorizedError(`API key ${entry.reason.slice(8)}… has been revoked. Create a new key for this project.`);
     }
@@ -55,6 +70,25 @@ export class ApiKeyAuthenticator {
   }
 }
 
+const FORBIDDEN: Record<ApiKeyScope, Partial<Record<ApiKeyScope, string>>> = {
+  ingest: {
+    read: 'This is an agent key (scope ingest): it can only send samples to /v1/ingest. Read with a read or admin key (Settings → API keys).',
+    admin: 'This is an agent key (scope ingest): it can only send samples to /v1/ingest. Changes need an admin key (Settings → API keys).',
+  },
+  read: {
+    ingest: 'This is a read key: agents send samples with an agent (ingest) or admin key.',
+    admin: 'This is a read key: changes need an admin key (Settings → API keys).',
+  },
+  admin: {},
+};
+
+/** The scope a route needs: its own `config.scope`, else read for GET and HEAD, admin for writes. */
+export function requiredScope(request: FastifyRequest): ApiKeyScope {
+  const declared = (request.routeOptions.config as { scope?: ApiKeyScope } | undefined)?.scope;
+  if (declared) return declared;
+  return request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'admin';
+}
+
 export function bearerToken(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -62,6 +96,10 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The key scope the route needs (see requiredScope). */
+    scope?: ApiKeyScope;
+  }
   interface FastifyInstance {
     apiKeys: ApiKeyAuthenticator;
     authenticate: (request: FastifyRequest) => Promise<void>;
@@ -81,7 +119,7 @@ export default fp(
     app.decorate('apiKeys', apiKeys);
     app.decorateRequest('projectId', '');
     app.decorate('authenticate', async (request: FastifyRequest) => {
-      request.projectId = await apiKeys.projectFor(bearerToken(request.headers.authorization));
+      request.projectId = await apiKeys.projectFor(bearerToken(request.headers.authorization), requiredScope(request));
     });
   },
   { name: 'auth', dependencies: ['db', 'config'] },

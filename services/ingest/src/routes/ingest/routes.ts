@@ -15,6 +15,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     validatorCompiler: () => () => true,
     // Authenticate before reading the body: an unauthorised client costs no decoding.
     onRequest: app.authenticate,
+    config: { scope: 'ingest' },
     bodyLimit: app.config.bodyLimitBytes,
     handler: async (request) => ingestBatch(app, request.projectId, request.body as unknown as Buffer, request.headers['content-encoding']),
   });

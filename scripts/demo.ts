@@ -161,7 +161,7 @@ const header = `authorization: Bearer ${config.apiKey}`;
 say([
   '',
   'Where to look:',
-  `  Dashboard:  ${config.dashboardUrl}/#key=${config.apiKey}`,
+  `  Dashboard:  ${config.dashboardUrl}   (sign in as the admin npm start printed)`,
   `  Alerts:     curl -H '${header}' ${config.endpoint}/api/alerts`,
   `  Emails:     curl -H '${header}' ${config.endpoint}/api/mailbox   (alert emails land here when no SMTP server is configured)`,
   '',

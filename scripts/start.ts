@@ -8,6 +8,7 @@ import { ensureDefaultProject } from './lib/default-project';
 import { startService, stopService, waitForHttp, type Service } from './lib/processes';
 import { inheritedEnvironment, stackConfigFromEnvironment } from './lib/stack-config';
 import { printBanner } from './lib/banner';
+import { authSecret, ensureFirstAdmin } from './lib/first-admin';
 import { ensureDashboardBuilt } from './lib/dashboard-build';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -44,12 +45,15 @@ try {
   log(`migrations: ${migrated.applied.length} applied, ${migrated.skipped.length} already there`);
   await pool.end();
   const prisma = createPrisma(databaseUrl);
-  const { apiKey, agentKey } = await ensureDefaultProject(prisma, config.dataDir, config.alertEmail);
+  const { projectId, apiKey, agentKey } = await ensureDefaultProject(prisma, config.dataDir, config.alertEmail);
   await prisma.$disconnect();
 
   const ingestUrl = `http://${config.host}:${config.ingestPort}`;
   const dashboardUrl = `http://${config.host}:${config.dashboardPort}`;
-  const env = { ...inheritedEnvironment(), DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1' };
+  const secret = authSecret(config.dataDir, config.authSecret);
+  const admin = await ensureFirstAdmin({ databaseUrl, secret, dashboardUrl, projectId, dataDir: config.dataDir, email: config.adminEmail, password: config.adminPassword });
+  // Ingest and the dashboard share the session secret: the dashboard signs people in, ingest checks their cookie.
+  const env = { ...inheritedEnvironment(), DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1', MEMSIGHT_AUTH_SECRET: secret, MEMSIGHT_DASHBOARD_URL: dashboardUrl };
   const tsx = ['--import', 'tsx'];
   services.push(
     startService('ingest', process.execPath, [...tsx, 'src/server.ts'], {
@@ -81,7 +85,7 @@ try {
   await waitForHttp(`${ingestUrl}/readyz`, 60_000, (s) => s === 200);
   await waitForHttp(`http://${config.host}:${config.alerterPort}/readyz`, 60_000, (s) => s === 200);
   await waitForHttp(dashboardUrl, 60_000, (s) => s === 200);
-  printBanner({ dashboardUrl, ingestUrl, apiKey, agentKey, alertEmail: config.alertEmail, smtp: Boolean(config.smtpUrl) });
+  printBanner({ dashboardUrl, ingestUrl, apiKey, agentKey, admin, alertEmail: config.alertEmail, smtp: Boolean(config.smtpUrl) });
 } catch (err) {
   log(`could not start: ${(err as Error).message}`);
   await shutdown(1);

@@ -8,7 +8,9 @@ const INGEST_URL = process.env.INGEST_URL ?? 'http://127.0.0.1:4100';
 
 const config: NextConfig = {
   skipTrailingSlashRedirect: true,
-  transpilePackages: ['@memsight/contracts'],
+  transpilePackages: ['@memsight/contracts', '@memsight/auth'],
+  // pg's optional native binding must not be bundled; Better Auth runs in the route handler on Node.
+  serverExternalPackages: ['pg'],
   poweredByHeader: false,
   async rewrites() {
     return {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { FirstAdmin } from './first-admin';
 
 // The agents run from the checkout until they are published (the Node agent
 // is built by `npm install`).
@@ -6,14 +7,15 @@ const PYTHON_AGENT_DIR = path.resolve(import.meta.dirname, '../../agents/python'
 const NODE_AGENT_REGISTER = path.resolve(import.meta.dirname, '../../agents/node/dist/register.js');
 
 // What `npm start` prints once everything answers. The lines starting with
-// "Dashboard:", "API key:" and "Agent key:" are read by the launcher's own test.
-export function printBanner(o: { dashboardUrl: string; ingestUrl: string; apiKey: string; agentKey: string; alertEmail: string; smtp: boolean }) {
+// "Dashboard:", "Sign in:", "API key:" and "Agent key:" are read by the launcher's own test.
+export function printBanner(o: { dashboardUrl: string; ingestUrl: string; apiKey: string; agentKey: string; admin: FirstAdmin; alertEmail: string; smtp: boolean }) {
   const { dashboardUrl, ingestUrl, apiKey, agentKey } = o;
   const lines = [
     '',
     'memsight is running.',
     '',
-    `  Dashboard:  ${dashboardUrl}/#key=${apiKey}`,
+    `  Dashboard:  ${dashboardUrl}`,
+    `  Sign in:    ${o.admin.email} / ${o.admin.password ?? '(the password you set)'}`,
     `  Ingest:     ${ingestUrl}/v1/ingest   (API docs: ${ingestUrl}/docs)`,
     `  API key:    ${apiKey}   (admin: the API, the dashboard, scripts)`,
     `  Agent key:  ${agentKey}   (ingest only: give this one to your services)`,

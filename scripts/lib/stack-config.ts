@@ -13,6 +13,9 @@ export const StackConfigSchema = Type.Object({
   host: Type.String({ default: '127.0.0.1' }),
   alertEmail: Type.String({ default: 'alerts@localhost', pattern: '^[^\\s@]+@[^\\s@]+$' }),
   smtpUrl: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  adminEmail: Type.String({ default: 'admin@memsight.local', pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }),
+  adminPassword: Type.Optional(Type.String({ minLength: 10 })),
+  authSecret: Type.Optional(Type.String({ minLength: 32 })),
 });
 export type StackConfig = Static<typeof StackConfigSchema>;
 
@@ -26,6 +29,9 @@ export const STACK_ENV = {
   MEMSIGHT_HOST: 'host',
   MEMSIGHT_ALERT_EMAIL: 'alertEmail',
   ALERTER_SMTP_URL: 'smtpUrl',
+  MEMSIGHT_ADMIN_EMAIL: 'adminEmail',
+  MEMSIGHT_ADMIN_PASSWORD: 'adminPassword',
+  MEMSIGHT_AUTH_SECRET: 'authSecret',
 } as const satisfies Record<string, keyof StackConfig>;
 
 export function loadStackConfig(env: Record<string, string | undefined>, root: string): StackConfig {

@@ -1,7 +1,7 @@
 'use client';
-import { KeyGate } from '../components/KeyGate';
+import { SessionGate } from '../components/SessionGate';
 import { AppsView } from '../components/AppsView';
 
 export default function HomePage() {
-  return <KeyGate>{(apiKey) => <AppsView apiKey={apiKey} />}</KeyGate>;
+  return <SessionGate>{(apiKey) => <AppsView apiKey={apiKey} />}</SessionGate>;
 }

@@ -1,7 +1,7 @@
 'use client';
-import { KeyGate } from './KeyGate';
+import { SessionGate } from './SessionGate';
 import { InstanceView } from './InstanceView';
 
 export function InstancePage({ id }: { id: string }) {
-  return <KeyGate>{(apiKey) => <InstanceView apiKey={apiKey} id={id} />}</KeyGate>;
+  return <SessionGate>{(apiKey) => <InstanceView apiKey={apiKey} id={id} />}</SessionGate>;
 }

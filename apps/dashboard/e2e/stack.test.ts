@@ -38,6 +38,7 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
   let stderr = '';
   let browser: Browser;
   let dashboardUrl: string;
+  let admin: { email: string; password: string };
   let ingestUrl: string;
   let apiKey: string;
   let pgPortInUse: number;
@@ -67,6 +68,8 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     }
     assert.match(stdout, /Press Ctrl-C/, `the launcher printed its banner; its log:\n${stderr.slice(-4000)}`);
     dashboardUrl = /Dashboard:\s+(\S+)/.exec(stdout)![1]!;
+    const signIn = /Sign in:\s+(\S+) \/ (\S+)/.exec(stdout)!;
+    admin = { email: signIn[1]!, password: signIn[2]! };
     ingestUrl = /Ingest:\s+(\S+)\/v1\/ingest/.exec(stdout)![1]!;
     apiKey = /API key:\s+(\S+)/.exec(stdout)![1]!;
     pgPortInUse = pgPort;
@@ -99,8 +102,48 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     assert.equal(res.status, 200);
   };
 
+  /**
+   * A page at `path`, signed in as the first admin. The first call signs in through the form; later
+   * ones reuse that session's cookie (Better Auth rate-limits sign-in to a few attempts per 10 s).
+   */
+  let session: Awaited<ReturnType<import('playwright-core').BrowserContext['storageState']>> | undefined;
+  const signedIn = async (path = '/', viewport = { width: 1200, height: 760 }): Promise<Page> => {
+    const page = await browser.newPage({ viewport, storageState: session });
+    await page.goto(new URL(path, dashboardUrl).toString());
+    if (!session) {
+      await page.getByLabel('Email').fill(admin.email);
+      await page.getByLabel('Password').fill(admin.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    }
+    await page.locator('[data-signed-in]').waitFor({ timeout: 20_000 });
+    session ??= await page.context().storageState();
+    return page;
+  };
+
+  test('sign-in refuses a wrong password, lets the admin in, and sign-out ends the session', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+    await page.goto(dashboardUrl);
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'do not match' }).waitFor({ timeout: 10_000 });
+    assert.deepEqual(await accessibilityProblems(page), [], 'the sign-in page has no serious accessibility violations');
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('[data-signed-in]', { hasText: admin.email }).waitFor({ timeout: 20_000 });
+    // The API answers the cookie through the dashboard's origin; without it, a 401.
+    assert.equal(await page.evaluate(async () => (await fetch('/api/apps')).status), 200);
+    assert.equal((await fetch(new URL('/api/apps', dashboardUrl))).status, 401);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.evaluate(async () => (await fetch('/api/apps')).status), 401, 'signed out, the API refuses');
+    await page.close();
+  });
+
   test('the banner carries the dashboard URL, an admin key, and an agent key in the agent snippets', () => {
-    assert.match(dashboardUrl, /^http:\/\/127\.0\.0\.1:\d+\/#key=msk_/);
+    assert.match(dashboardUrl, /^http:\/\/127\.0\.0\.1:\d+$/, 'no key rides in the dashboard URL');
+    assert.match(admin.email, /@/);
+    assert.ok(admin.password.length >= 10, 'a generated first-admin password');
     const agentKey = /Agent key:\s+(\S+)/.exec(stdout)![1]!;
     assert.notEqual(agentKey, apiKey);
     assert.ok(stdout.includes(`MEMSIGHT_API_KEY=${agentKey} MEMSIGHT_APP=`), 'the snippets use the agent key');
@@ -108,8 +151,7 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
 
   test('a posted batch shows up as an instance with a chart that updates live', async () => {
     await postBatch(Date.now() - 60_000, 1);
-    const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
-    await page.goto(dashboardUrl);
+    const page = await signedIn('/');
     await page.locator(`a[data-instance="${instanceId}"]`).waitFor({ timeout: 20_000 });
     assert.deepEqual(await accessibilityProblems(page), [], 'the apps page has no serious accessibility violations');
     await page.locator(`a[data-instance="${instanceId}"]`).click();
@@ -146,9 +188,7 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
       assert.ok(res.ok, `${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
       return json;
     };
-    const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
-    const key = new URL(dashboardUrl).hash;
-    await page.goto(new URL(`/alerts${key}`, dashboardUrl).toString());
+    const page = await signedIn('/alerts');
     await page.locator('[data-live-status="live"]').waitFor({ timeout: 20_000 });
     await page.getByText('No alerts yet').waitFor({ timeout: 20_000 });
     await page.evaluate(() => ((window as unknown as { loadedOnce: boolean }).loadedOnce = true));
@@ -196,9 +236,8 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
   });
 
   test('rules are created, edited and deleted on the settings page, with validation errors at the field', async () => {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const page = await signedIn('/settings/rules', { width: 1200, height: 900 });
     page.on('dialog', (d) => void d.accept());
-    await page.goto(new URL(`/settings/rules${new URL(dashboardUrl).hash}`, dashboardUrl).toString());
     await page.locator('tr[data-rule="Memory leak"]').waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: 'New rule' }).click();
     await page.getByLabel('Kind').selectOption('threshold');
@@ -229,9 +268,8 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
   });
 
   test('an agent key made on the keys page ingests, reads nothing, and is refused once revoked there', async () => {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const page = await signedIn('/settings/keys', { width: 1200, height: 900 });
     page.on('dialog', (d) => void d.accept());
-    await page.goto(new URL(`/settings/keys${new URL(dashboardUrl).hash}`, dashboardUrl).toString());
     await page.locator('tr[data-key]').first().waitFor({ timeout: 20_000 });
     await page.getByLabel('Name').fill('browser agent');
     await page.getByLabel('Scope').selectOption('ingest');
@@ -268,8 +306,7 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
       body: JSON.stringify(batch),
     });
     assert.equal(res.status, 200);
-    const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
-    await page.goto(dashboardUrl);
+    const page = await signedIn('/');
     await page.locator(`a[data-instance="${batch.instance.id}"]`).click();
     await page.locator('[data-panel="memory"] .chart canvas').waitFor({ timeout: 20_000 });
     const site = page.locator('[data-table="sites"] summary', { hasText: 'app/cache.py:42' });

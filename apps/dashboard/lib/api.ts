@@ -1,23 +1,8 @@
 // Browser-side access to the query API, through the dashboard's own origin.
-// The project API key arrives once in the URL fragment (#key=..., printed by
-// `npm start`; fragments are never sent to servers) and is kept in localStorage.
+// A signed-in person's session cookie is the credential (the credential
+// argument is then ''); a script-style API key still works when one is passed.
+// Every write carries the CSRF header ingest requires of cookie-authenticated changes.
 import type { ApiKey, ApiKeyList, CreateApiKey, CreatedApiKey, AlertRule, AlertRuleList, CreateAlertRule, UpdateAlertRule, AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSnapshots, InstanceSummary, MetricNameList, SeriesResponse, Silence } from '@memsight/contracts';
-
-const STORAGE_KEY = 'memsight.apiKey';
-
-export function currentApiKey(): string | null {
-  if (typeof window === 'undefined') return null;
-  const fromHash = new URLSearchParams(window.location.hash.slice(1)).get('key');
-  if (fromHash) {
-    window.localStorage.setItem(STORAGE_KEY, fromHash);
-    history.replaceState(null, '', window.location.pathname + window.location.search);
-  }
-  return window.localStorage.getItem(STORAGE_KEY);
-}
-
-export function saveApiKey(key: string): void {
-  window.localStorage.setItem(STORAGE_KEY, key.trim());
-}
 
 /** A field the API named in a 4xx (`details: [{ path: '/params/metric', message }]`). */
 export interface FieldProblem {
@@ -36,8 +21,9 @@ export class ApiError extends Error {
 }
 
 async function getJson<T>(path: string, apiKey: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const headers: Record<string, string> = { authorization: `Bearer ${apiKey}` };
+  const headers: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
   if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (init.method && init.method !== 'GET') headers['x-memsight-csrf'] = '1';
   const res = await fetch(path, { method: init.method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), cache: 'no-store' });
   const body = await res.json().catch(() => null);
   if (!res.ok) throw new ApiError(res.status, body?.error?.message ?? `HTTP ${res.status}`, Array.isArray(body?.error?.details) ? body.error.details : []);

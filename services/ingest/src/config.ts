@@ -21,6 +21,10 @@ export const IngestConfigSchema = Type.Object({
   decodeWorkers: Int(1, 0),
   apiKeyCacheTtlSeconds: Int(10, 0),
   liveWindowSeconds: Int(60, 1),
+  /** Signs dashboard session cookies (shared with the dashboard); without it, only API keys are accepted. */
+  authSecret: Type.Optional(Type.String({ minLength: 32 })),
+  /** The dashboard's origin, where people sign in. */
+  dashboardUrl: Type.String({ default: 'http://127.0.0.1:3000' }),
 });
 export type IngestConfig = Static<typeof IngestConfigSchema>;
 
@@ -39,6 +43,8 @@ export const INGEST_ENV = {
   INGEST_DECODE_WORKERS: 'decodeWorkers',
   INGEST_API_KEY_CACHE_TTL_SECONDS: 'apiKeyCacheTtlSeconds',
   INGEST_LIVE_WINDOW_SECONDS: 'liveWindowSeconds',
+  MEMSIGHT_AUTH_SECRET: 'authSecret',
+  MEMSIGHT_DASHBOARD_URL: 'dashboardUrl',
 } as const satisfies Record<string, keyof IngestConfig>;
 
 export function loadIngestConfig(env: Record<string, string | undefined>, overrides: Partial<IngestConfig> = {}): IngestConfig {

@@ -1,7 +1,7 @@
 'use client';
-import { KeyGate } from '../../components/KeyGate';
+import { SessionGate } from '../../components/SessionGate';
 import { AlertsView } from '../../components/AlertsView';
 
 export default function AlertsPage() {
-  return <KeyGate>{(apiKey) => <AlertsView apiKey={apiKey} />}</KeyGate>;
+  return <SessionGate>{(apiKey) => <AlertsView apiKey={apiKey} />}</SessionGate>;
 }

@@ -51,7 +51,7 @@ export default fp(
       io.use((socket, next) => {
         const auth = socket.handshake.auth;
         const key = Value.Check(SocketAuth, auth) ? auth.apiKey : undefined;
-        app.apiKeys.projectFor(key, 'read').then(
+        app.projectOf(socket.handshake.headers, key, 'read', false).then(
           (projectId) => {
             socket.data.projectId = projectId;
             next();

@@ -1,7 +1,7 @@
 'use client';
-import { KeyGate } from '../../../components/KeyGate';
+import { SessionGate } from '../../../components/SessionGate';
 import { KeysView } from '../../../components/KeysView';
 
 export default function KeysPage() {
-  return <KeyGate>{(apiKey) => <KeysView apiKey={apiKey} />}</KeyGate>;
+  return <SessionGate>{(apiKey) => <KeysView apiKey={apiKey} />}</SessionGate>;
 }

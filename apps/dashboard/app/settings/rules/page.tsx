@@ -1,7 +1,7 @@
 'use client';
-import { KeyGate } from '../../../components/KeyGate';
+import { SessionGate } from '../../../components/SessionGate';
 import { RulesView } from '../../../components/RulesView';
 
 export default function RulesPage() {
-  return <KeyGate>{(apiKey) => <RulesView apiKey={apiKey} />}</KeyGate>;
+  return <SessionGate>{(apiKey) => <RulesView apiKey={apiKey} />}</SessionGate>;
 }

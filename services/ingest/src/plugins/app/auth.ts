@@ -9,6 +9,7 @@ import { hashApiKey } from '@memsight/db';
 import { SCOPE_GRANTS, type ApiKeyScope } from '@memsight/contracts';
 import { ForbiddenError, UnauthorizedError } from '../../lib/errors';
 import { findApiKeyByHash } from '../../queries/find-api-key-by-hash';
+import { SessionAuthenticator } from './session-auth';
 
 interface CachedKey {
   projectId: string | null; // null = unknown or revoked
@@ -27,6 +28,7 @@ export class ApiKeyAuthenticator {
 
   /** Resolves a raw key to its project if its scope grants `needs`; throws UnauthorizedError or ForbiddenError saying why. */
   async projectFor(secret: string | undefined, needs: ApiKeyScope): Promise<string> {
+    // (Sessions are tried first by projectOf; a request with neither lands here with no key.)
     const key = await this.resolve(secret);
     if (!SCOPE_GRANTS[key.scope].includes(needs)) throw new ForbiddenError(FORBIDDEN[key.scope][needs] ?? `This ${key.scope} key cannot do this: it needs a ${needs} key.`);
     return key.projectId;
@@ -102,6 +104,10 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     apiKeys: ApiKeyAuthenticator;
+    /** Dashboard sessions; undefined without MEMSIGHT_AUTH_SECRET (then keys only). */
+    sessions: SessionAuthenticator | undefined;
+    /** A request's or handshake's project: its Bearer key, else its session cookie. */
+    projectOf: (headers: import('node:http').IncomingHttpHeaders, key: string | undefined, needs: ApiKeyScope, write: boolean) => Promise<string>;
     authenticate: (request: FastifyRequest) => Promise<void>;
   }
   interface FastifyRequest {
@@ -116,10 +122,21 @@ export default fp(
       now: app.clock.now,
       ttlMs: app.config.apiKeyCacheTtlSeconds * 1000,
     });
+    const sessions = app.config.authSecret ? new SessionAuthenticator({ pool: app.pool, secret: app.config.authSecret, dashboardUrl: app.config.dashboardUrl }) : undefined;
+    const projectOf = async (headers: import('node:http').IncomingHttpHeaders, key: string | undefined, needs: ApiKeyScope, write: boolean) => {
+      if (!key && sessions) {
+        const project = await sessions.projectFor(headers, needs, write);
+        if (project) return project;
+      }
+      return apiKeys.projectFor(key, needs);
+    };
     app.decorate('apiKeys', apiKeys);
+    app.decorate('sessions', sessions);
+    app.decorate('projectOf', projectOf);
     app.decorateRequest('projectId', '');
     app.decorate('authenticate', async (request: FastifyRequest) => {
-      request.projectId = await apiKeys.projectFor(bearerToken(request.headers.authorization), requiredScope(request));
+      const write = request.method !== 'GET' && request.method !== 'HEAD';
+      request.projectId = await projectOf(request.headers, bearerToken(request.headers.authorization), requiredScope(request), write);
     });
   },
   { name: 'auth', dependencies: ['db', 'config'] },

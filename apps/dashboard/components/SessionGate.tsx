@@ -1,0 +1,72 @@
+'use client';
+// Pages show only to a signed-in person: the session cookie then reaches the
+// API through this origin. Signed out, it asks for email and password.
+import { useEffect, useState, type ReactNode } from 'react';
+
+interface SessionUser {
+  email: string;
+  name: string;
+}
+
+async function currentUser(): Promise<SessionUser | null> {
+  const res = await fetch('/api/auth/get-session', { cache: 'no-store' });
+  if (!res.ok) return null;
+  const body = (await res.json().catch(() => null)) as { user?: SessionUser } | null;
+  return body?.user ?? null;
+}
+
+export function SessionGate({ children }: { children: (credential: string) => ReactNode }) {
+  const [user, setUser] = useState<SessionUser | null | undefined>(undefined);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => void currentUser().then(setUser, () => setUser(null)), []);
+
+  const signIn = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const res = await fetch('/api/auth/sign-in/email', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: email.trim(), password }) });
+    setBusy(false);
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as { message?: string } | null;
+      setError(res.status === 401 ? 'That email and password do not match. The first admin is printed by npm start.' : (body?.message ?? `Sign-in failed (HTTP ${res.status}).`));
+      return;
+    }
+    setUser(await currentUser());
+  };
+  const signOut = async () => {
+    await fetch('/api/auth/sign-out', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    setUser(null);
+  };
+
+  if (user === undefined) return <p className="muted" aria-live="polite">Loading…</p>;
+  if (user) {
+    return (
+      <>
+        <p className="session muted">
+          Signed in as <span data-signed-in>{user.email}</span> · <button type="button" className="link" onClick={() => void signOut()}>Sign out</button>
+        </p>
+        {/* The session cookie is the credential: API calls carry no key. */}
+        {children('')}
+      </>
+    );
+  }
+  return (
+    <form className="card signin" onSubmit={signIn} aria-label="Sign in">
+      <h1>Sign in to memsight</h1>
+      {error && <p className="error" role="alert">{error}</p>}
+      <div className="field">
+        <label htmlFor="signin-email">Email</label>
+        <input id="signin-email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
+      </div>
+      <div className="field">
+        <label htmlFor="signin-password">Password</label>
+        <input id="signin-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+      </div>
+      <p><button type="submit" disabled={busy}>Sign in</button></p>
+      <p className="muted">The first admin&apos;s email and password are printed by <code>npm start</code> (or set with MEMSIGHT_ADMIN_EMAIL and MEMSIGHT_ADMIN_PASSWORD).</p>
+    </form>
+  );
+}

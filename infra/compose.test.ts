@@ -16,7 +16,7 @@ const services: Record<string, any> = compose.services;
 const APP_SERVICES: Record<string, { dockerfile: string; port: number; env: readonly string[] }> = {
   ingest: { dockerfile: 'infra/ingest.Dockerfile', port: 4100, env: Object.keys(INGEST_ENV) },
   alerter: { dockerfile: 'infra/alerter.Dockerfile', port: 4200, env: Object.keys(ALERTER_ENV) },
-  dashboard: { dockerfile: 'infra/dashboard.Dockerfile', port: 3000, env: ['INGEST_URL'] },
+  dashboard: { dockerfile: 'infra/dashboard.Dockerfile', port: 3000, env: ['INGEST_URL', 'DATABASE_URL', 'MEMSIGHT_AUTH_SECRET', 'MEMSIGHT_DASHBOARD_URL'] },
 };
 
 test('the stack has postgres, ingest, alerter, dashboard and a mail catcher', () => {
@@ -43,12 +43,13 @@ test('app services build their Dockerfile from the repository root and read only
     }
     assert.match(svc.healthcheck.test.join(' '), new RegExp(`127\\.0\\.0\\.1:${spec.port}/`), `${name} healthcheck probes its port`);
   }
-  for (const name of ['ingest', 'alerter']) {
+  for (const name of ['ingest', 'alerter', 'dashboard']) {
     assert.equal(services[name].environment.DATABASE_URL, 'postgresql://memsight:memsight@postgres:5432/memsight');
     const pg = services.postgres.environment;
     assert.ok(services[name].environment.DATABASE_URL.includes(`${pg.POSTGRES_USER}:${pg.POSTGRES_PASSWORD}@postgres:5432/${pg.POSTGRES_DB}`));
   }
   assert.equal(services.dashboard.build.args.INGEST_URL, services.dashboard.environment.INGEST_URL);
+  assert.equal(services.ingest.environment.MEMSIGHT_AUTH_SECRET, services.dashboard.environment.MEMSIGHT_AUTH_SECRET, 'ingest and the dashboard share the session secret');
 });
 
 test('depends_on names real services and waits for health where there is one', () => {

@@ -1,41 +1,23 @@
-// The whole stack as a user meets it: the real `npm start` launcher, a golden
-// batch posted with the key it printed, and the dashboard in a real Chromium
-// showing the instance with its chart, updated live through socket.io behind
-// the dashboard's proxy. Also takes the README's screenshot.
+// The whole stack as a user meets it: the real `npm start` launcher, golden
+// batches posted with the keys it printed, and the dashboard in a real
+// Chromium: sign-in, instances and their charts updated live through socket.io
+// behind the dashboard's proxy, alerts, rules and keys. Takes the README's screenshots.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { accessibilityProblems, CHROMIUM_ARGS } from './browser';
+import { startStack, stopStack } from './stack';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
-import { freePort } from '../../../scripts/lib/free-port';
 import { CHROMIUM, skipUnless } from '../../../scripts/lib/system-packages';
 
 const root = path.resolve(import.meta.dirname, '../../..');
-const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** axe-core on the page as it stands: the serious and critical violations, named with their nodes. */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`);
-}
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-sync', '--disable-quic',
-];
-
 describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a browser', { skip: skipUnless([CHROMIUM]) }, () => {
   let stack: ChildProcess;
-  let stdout = '';
-  let stderr = '';
+  let stdout: string;
   let browser: Browser;
   let dashboardUrl: string;
   let admin: { email: string; password: string };
@@ -44,48 +26,13 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
   let pgPortInUse: number;
 
   before(async () => {
-    const [ingestPort, alerterPort, dashboardPort, pgPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    // No DATABASE_URL: the launcher starts its own embedded PostgreSQL, as on a fresh machine.
-    const { DATABASE_URL: _unused, ...env } = process.env;
-    stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-      cwd: root,
-      env: {
-        ...env,
-        MEMSIGHT_DATA_DIR: path.join(mkdtempSync(path.join(tmpdir(), 'memsight-stack-')), 'not-yet-created'),
-        MEMSIGHT_EMBEDDED_PG_PORT: String(pgPort),
-        INGEST_PORT: String(ingestPort),
-        ALERTER_PORT: String(alerterPort),
-        DASHBOARD_PORT: String(dashboardPort),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    stack.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-    stack.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-    const deadline = Date.now() + 120_000;
-    while (!stdout.includes('Press Ctrl-C') && Date.now() < deadline && stack.exitCode === null) {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.match(stdout, /Press Ctrl-C/, `the launcher printed its banner; its log:\n${stderr.slice(-4000)}`);
-    dashboardUrl = /Dashboard:\s+(\S+)/.exec(stdout)![1]!;
-    const signIn = /Sign in:\s+(\S+) \/ (\S+)/.exec(stdout)!;
-    admin = { email: signIn[1]!, password: signIn[2]! };
-    ingestUrl = /Ingest:\s+(\S+)\/v1\/ingest/.exec(stdout)![1]!;
-    apiKey = /API key:\s+(\S+)/.exec(stdout)![1]!;
-    pgPortInUse = pgPort;
+    ({ stack, stdout, dashboardUrl, admin, ingestUrl, apiKey, pgPort: pgPortInUse } = await startStack(root));
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
 
   after(async () => {
     await browser?.close();
-    if (!stack || stack.exitCode !== null) return;
-    // Ctrl-C first, so the launcher stops its children (PostgreSQL included):
-    // a SIGKILL alone would orphan them when an earlier step failed.
-    const exited = new Promise((resolve) => stack.once('exit', resolve));
-    stack.kill('SIGINT');
-    const timer = setTimeout(() => stack.kill('SIGKILL'), 30_000);
-    await exited;
-    clearTimeout(timer);
+    await stopStack(stack);
   });
 
   // Unique per run: with DATABASE_URL set, the default project outlives the test.

@@ -178,6 +178,7 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     const firing = page.locator('[data-firing-now] li[data-alert]').filter({ hasText: 'process.memory.rss' });
     await firing.waitFor({ timeout: 20_000 });
     assert.equal(await firing.locator('a').getAttribute('href'), `/instances/${serverId}`);
+    await page.screenshot({ path: path.join(root, 'artifacts/overview.png') });
     assert.deepEqual(await accessibilityProblems(page), [], 'the overview with an alert has no serious accessibility violations');
     await page.close();
   });

@@ -245,6 +245,20 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     await page.close();
   });
 
+  test('email recipients are added on the notifications page, with a bad address refused at the field', async () => {
+    const page = await signedIn('/settings/notifications');
+    await page.locator('[data-channel="alerts@localhost"]').waitFor({ timeout: 20_000 });
+    await page.getByLabel('Email address').fill('not-an-address');
+    await page.getByRole('button', { name: 'Add recipient' }).click();
+    await page.locator('[data-field-error="target"]').waitFor({ timeout: 10_000 });
+    await page.getByLabel('Email address').fill('oncall@example.com');
+    await page.getByRole('button', { name: 'Add recipient' }).click();
+    await page.locator('[data-channel="oncall@example.com"]').waitFor({ timeout: 10_000 });
+    await page.locator('#mailbox-title').waitFor();
+    assert.deepEqual(await accessibilityProblems(page), [], 'the notifications page has no serious accessibility violations');
+    await page.close();
+  });
+
   test("a Python instance's page shows its pymalloc and GC charts, allocation sites with tracebacks, and object types", async () => {
     const batch = rebaseBatch(readGolden('valid', 'python-batch'), Date.now());
     batch.instance.id = `browser-py-${Date.now()}`;

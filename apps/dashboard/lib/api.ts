@@ -2,7 +2,7 @@
 // A signed-in person's session cookie is the credential (the credential
 // argument is then ''); a script-style API key still works when one is passed.
 // Every write carries the CSRF header ingest requires of cookie-authenticated changes.
-import type { ApiKey, ApiKeyList, CreateApiKey, CreatedApiKey, AlertRule, AlertRuleList, CreateAlertRule, UpdateAlertRule, AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSnapshots, InstanceSummary, MetricNameList, SeriesResponse, Silence } from '@memsight/contracts';
+import type { CreateNotificationChannel, MailboxList, NotificationChannel, NotificationChannelList, ApiKey, ApiKeyList, CreateApiKey, CreatedApiKey, AlertRule, AlertRuleList, CreateAlertRule, UpdateAlertRule, AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSnapshots, InstanceSummary, MetricNameList, SeriesResponse, Silence } from '@memsight/contracts';
 
 /** A field the API named in a 4xx (`details: [{ path: '/params/metric', message }]`). */
 export interface FieldProblem {
@@ -53,6 +53,10 @@ export const api = {
   createRule: (key: string, body: CreateAlertRule) => getJson<AlertRule>('/api/rules', key, { method: 'POST', body }),
   updateRule: (key: string, id: string, body: UpdateAlertRule) => getJson<AlertRule>(`/api/rules/${id}`, key, { method: 'PATCH', body }),
   deleteRule: (key: string, id: string) => getJson<void>(`/api/rules/${id}`, key, { method: 'DELETE' }),
+  channels: (key: string) => getJson<NotificationChannelList>('/api/channels', key),
+  createChannel: (key: string, body: CreateNotificationChannel) => getJson<NotificationChannel>('/api/channels', key, { method: 'POST', body }),
+  deleteChannel: (key: string, id: string) => getJson<void>(`/api/channels/${id}`, key, { method: 'DELETE' }),
+  mailbox: (key: string) => getJson<MailboxList>('/api/mailbox?limit=50', key),
   keys: (key: string) => getJson<ApiKeyList>('/api/keys', key),
   createKey: (key: string, body: CreateApiKey) => getJson<CreatedApiKey>('/api/keys', key, { method: 'POST', body }),
   revokeKey: (key: string, id: string) => getJson<ApiKey>(`/api/keys/${id}`, key, { method: 'DELETE' }),

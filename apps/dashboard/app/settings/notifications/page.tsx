@@ -1,0 +1,7 @@
+'use client';
+import { SessionGate } from '../../../components/SessionGate';
+import { NotificationsView } from '../../../components/NotificationsView';
+
+export default function NotificationsPage() {
+  return <SessionGate>{(credential) => <NotificationsView apiKey={credential} />}</SessionGate>;
+}

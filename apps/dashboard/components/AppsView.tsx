@@ -56,7 +56,7 @@ export function AppsView({ apiKey }: { apiKey: string }) {
       {apps.map(({ app, instances }) => (
         <section className="card" key={app.id} data-app={app.name}>
           <h2>
-            {app.name}{' '}
+            <a href={`/apps/${app.id}`} data-app-link={app.name}>{app.name}</a>{' '}
             <span className="muted" style={{ fontSize: '0.9rem', fontWeight: 400 }}>
               {app.liveInstanceCount} live of {app.instanceCount} · last seen {formatAgo(app.lastSeenAt)}
             </span>

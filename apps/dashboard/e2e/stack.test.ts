@@ -124,6 +124,21 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     await page.close();
   });
 
+  test("an app's page lists its instances with their figures, sortable, and charts their RSS", async () => {
+    const page = await signedIn('/');
+    await page.locator('[data-app-link="gateway"]').click();
+    const row = page.locator(`tr[data-instance-row="${instanceId}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    assert.match((await row.textContent()) ?? '', /MiB/, 'the newest RSS is shown');
+    await page.locator('[data-panel="app-rss"] .chart canvas').waitFor({ timeout: 10_000 });
+    const rssHeader = page.locator('th', { hasText: 'RSS' });
+    assert.equal(await rssHeader.getAttribute('aria-sort'), 'descending');
+    await rssHeader.getByRole('button').click();
+    assert.equal(await rssHeader.getAttribute('aria-sort'), 'ascending');
+    assert.deepEqual(await accessibilityProblems(page), [], 'the app page has no serious accessibility violations');
+    await page.close();
+  });
+
   test('an alert appears live on the alerts page, and is acknowledged and silenced there', async () => {
     const api = async (method: string, url: string, body?: unknown) => {
       const res = await fetch(`${ingestUrl}${url}`, {

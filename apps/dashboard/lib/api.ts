@@ -2,7 +2,7 @@
 // A signed-in person's session cookie is the credential (the credential
 // argument is then ''); a script-style API key still works when one is passed.
 // Every write carries the CSRF header ingest requires of cookie-authenticated changes.
-import type { CreateNotificationChannel, MailboxList, NotificationChannel, NotificationChannelList, ApiKey, ApiKeyList, CreateApiKey, CreatedApiKey, AlertRule, AlertRuleList, CreateAlertRule, UpdateAlertRule, AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSnapshots, InstanceSummary, MetricNameList, SeriesResponse, Silence } from '@memsight/contracts';
+import type { InstanceFiguresList, CreateNotificationChannel, MailboxList, NotificationChannel, NotificationChannelList, ApiKey, ApiKeyList, CreateApiKey, CreatedApiKey, AlertRule, AlertRuleList, CreateAlertRule, UpdateAlertRule, AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSnapshots, InstanceSummary, MetricNameList, SeriesResponse, Silence } from '@memsight/contracts';
 
 /** A field the API named in a 4xx (`details: [{ path: '/params/metric', message }]`). */
 export interface FieldProblem {
@@ -34,6 +34,7 @@ async function getJson<T>(path: string, apiKey: string, init: { method?: string;
 export const api = {
   apps: (key: string) => getJson<AppList>('/api/apps', key),
   instances: (key: string, appId: string) => getJson<InstanceList>(`/api/apps/${appId}/instances`, key),
+  figures: (key: string, appId: string) => getJson<InstanceFiguresList>(`/api/apps/${appId}/instances/figures`, key),
   instance: (key: string, id: string) => getJson<InstanceSummary>(`/api/instances/${id}`, key),
   metrics: (key: string, id: string, fromMs: number, toMs: number) => getJson<MetricNameList>(`/api/instances/${id}/metrics?from=${fromMs}&to=${toMs}`, key),
   snapshots: (key: string, id: string, fromMs: number, toMs: number) => getJson<InstanceSnapshots>(`/api/instances/${id}/snapshots?from=${fromMs}&to=${toMs}`, key),

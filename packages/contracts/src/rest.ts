@@ -93,6 +93,22 @@ export const InstanceSnapshots = Type.Object(
 );
 export type InstanceSnapshots = Static<typeof InstanceSnapshots>;
 
+/** The app page's table: each instance's newest reading of the figures that tell leaks and trouble apart. */
+export const InstanceFigures = Type.Object({
+  instanceId: Type.String(),
+  at: Type.Union([IsoTime, Type.Null()], { description: 'When the newest sample was taken; null: none in the last hour.' }),
+  rssBytes: Type.Union([Type.Number(), Type.Null()]),
+  growthBytesPerHour: Type.Union([Type.Number(), Type.Null()], { description: 'The rate of its open leak alert, if one is open.' }),
+  fragmentation: Type.Union([Type.Number(), Type.Null()], { description: 'The worst allocator fragmentation ratio it reports (pymalloc, glibc, V8 spaces).' }),
+  gcPauseFraction: Type.Union([Type.Number(), Type.Null()]),
+  openFds: Type.Union([Type.Number(), Type.Null()]),
+  threads: Type.Union([Type.Number(), Type.Null()]),
+  openAlerts: Type.Integer(),
+});
+export type InstanceFigures = Static<typeof InstanceFigures>;
+export const InstanceFiguresList = Type.Object({ instances: Type.Array(InstanceFigures) }, { $id: 'InstanceFiguresList' });
+export type InstanceFiguresList = Static<typeof InstanceFiguresList>;
+
 export type AppSummary = Static<typeof AppSummary>;
 export type AppList = Static<typeof AppList>;
 export type InstanceSummary = Static<typeof InstanceSummary>;

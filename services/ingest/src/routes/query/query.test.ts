@@ -52,6 +52,24 @@ describe('query API', () => {
     assert.ok(points.length < batch.samples.length, 'some buckets hold two samples');
   });
 
+  test("an app's instances with their newest figures: RSS, fds by kind summed, threads, the worst fragmentation", async () => {
+    const { apps } = await (await get('/api/apps')).json();
+    const res = await get(`/api/apps/${apps[0].id}/instances/figures`);
+    assert.equal(res.status, 200);
+    const [row] = (await res.json()).instances;
+    const last = batch.samples.at(-1)!;
+    const value = (m: string) => last.values[batch.metrics.indexOf(m)] as number;
+    assert.equal(row.instanceId, instanceId);
+    assert.equal(row.at, new Date(last.ts).toISOString());
+    assert.equal(row.rssBytes, value('process.memory.rss'));
+    assert.equal(row.openFds, value('process.open_fds{kind=file}') + value('process.open_fds{kind=socket}'));
+    assert.equal(row.threads, value('process.threads'));
+    assert.equal(row.fragmentation, Math.max(value('glibc.malloc.fragmentation'), 1 - value('cpython.pymalloc.utilization')));
+    assert.deepEqual([row.growthBytesPerHour, row.openAlerts, row.gcPauseFraction], [null, 0, null]);
+    const strangers = await (await get(`/api/apps/${apps[0].id}/instances/figures`, stranger.apiKey)).json();
+    assert.deepEqual(strangers.instances, [], "another project's key sees none of them");
+  });
+
   test('the default range is the last hour of the injected clock', async () => {
     const res = await (await get(`/api/instances/${instanceId}/series?metric=process.memory.rss`)).json();
     assert.equal(res.to, new Date(clock.ms).toISOString());

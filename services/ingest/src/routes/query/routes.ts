@@ -5,7 +5,8 @@ import { NotFoundError } from '../../lib/errors';
 import { listApps } from '../../queries/list-apps';
 import { getInstance, listInstances } from '../../queries/list-instances';
 import { getInstanceSeries, listInstanceMetrics } from '../../queries/get-instance-series';
-import { getInstanceSchema, getSeriesSchema, getSnapshotsSchema, listAppsSchema, listInstancesSchema, listMetricsSchema } from './schemas';
+import { getInstanceSchema, getSeriesSchema, getSnapshotsSchema, listAppsSchema, listInstanceFiguresSchema, listInstancesSchema, listMetricsSchema } from './schemas';
+import { getInstanceFigures } from './get-instance-figures';
 import { getInstanceSnapshots } from './get-instance-snapshots';
 import { resolveTimeRange } from '../../lib/time-range';
 
@@ -35,6 +36,11 @@ const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await requireInstance(request.projectId, request.params.instanceId);
     const { fromMs, toMs } = resolveTimeRange(request.query, app.clock.now());
     return { instanceId: request.params.instanceId, metrics: await listInstanceMetrics(app.pool, request.params.instanceId, fromMs, toMs) };
+  });
+
+  app.get('/api/apps/:appId/instances/figures', { schema: listInstanceFiguresSchema }, async (request) => {
+    const instances = await listInstances(app.pool, request.projectId, request.params.appId, liveSince());
+    return { instances: await getInstanceFigures(app.pool, request.projectId, instances.map((i) => i.id), app.clock.now()) };
   });
 
   app.get('/api/instances/:instanceId/snapshots', { schema: getSnapshotsSchema }, async (request) => {

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { AppList, InstanceList, InstanceSnapshots, InstanceSummary, SeriesResponse, MetricNameList, ErrorResponse } from '@memsight/contracts';
+import { AppList, InstanceFiguresList, InstanceList, InstanceSnapshots, InstanceSummary, SeriesResponse, MetricNameList, ErrorResponse } from '@memsight/contracts';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
 const InstanceParams = Type.Object({ instanceId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
@@ -25,6 +25,13 @@ export const listMetricsSchema = {
   params: InstanceParams,
   querystring: Type.Object(TimeRange),
   response: { 200: MetricNameList, ...errors },
+};
+
+export const listInstanceFiguresSchema = {
+  tags: ['query'],
+  summary: "Each instance of an app with its newest RSS, fds, threads, GC pause fraction, worst fragmentation and open leak rate",
+  params: Type.Object({ appId: Type.String({ format: 'uuid' }) }),
+  response: { 200: InstanceFiguresList, ...errors },
 };
 
 export const getSnapshotsSchema = {

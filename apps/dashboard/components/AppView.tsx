@@ -1,0 +1,105 @@
+'use client';
+// One app: its instances in a table sortable by any column (RSS, growth,
+// fragmentation, GC pause, fds, threads, version, worker, last seen), and the
+// RSS of the largest ten on one chart over the last hour.
+import { useEffect, useMemo, useState } from 'react';
+import type { AppSummary } from '@memsight/contracts';
+import { api } from '../lib/api';
+import { formatValue, type ChartData } from '../lib/chart-data';
+import { formatAgo, formatBytes } from '../lib/format';
+import { COLUMNS, sortRows, type Column, type InstanceRow } from '../lib/instance-table';
+import { SignalChart } from './SignalChart';
+
+const LABELS: Record<Column, string> = {
+  instance: 'instance', rss: 'RSS', growth: 'growth', fragmentation: 'fragmentation', gcPause: 'GC pause', fds: 'fds', threads: 'threads', version: 'version', worker: 'worker', lastSeen: 'last seen',
+};
+const CHARTED = 10;
+const PALETTE = ['#7a3cff', '#0e9384', '#dc6803', '#1570ef', '#c11574', '#4e5ba6', '#667085', '#ca8504', '#099250', '#d92d20'];
+
+export function AppView({ apiKey, appId }: { apiKey: string; appId: string }) {
+  const [app, setApp] = useState<AppSummary | null>(null);
+  const [rows, setRows] = useState<InstanceRow[] | null>(null);
+  const [chart, setChart] = useState<ChartData | null>(null);
+  const [sort, setSort] = useState<{ by: Column; descending: boolean }>({ by: 'rss', descending: true });
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      try {
+        const [{ apps }, { instances }, { instances: figures }] = await Promise.all([api.apps(apiKey), api.instances(apiKey, appId), api.figures(apiKey, appId)]);
+        const byId = new Map(figures.map((f) => [f.instanceId, f]));
+        const all = instances.map((instance) => ({ instance, figures: byId.get(instance.id) }));
+        const top = sortRows(all, 'rss', true).slice(0, CHARTED).filter((r) => r.instance.live);
+        const now = Date.now();
+        const series = await Promise.all(top.map((r) => api.series(apiKey, r.instance.id, ['process.memory.rss'], now - 3_600_000, now + 60_000)));
+        const times = [...new Set(series.flatMap((s) => s.series[0]!.points.map((p) => p[0] as number)))].sort((a, b) => a - b);
+        const index = new Map(times.map((t, i) => [t, i]));
+        if (cancelled) return;
+        setApp(apps.find((a) => a.id === appId) ?? null);
+        setRows(all);
+        setChart({
+          x: times.map((t) => t / 1000),
+          series: series.map((s, k) => {
+            const values: (number | null)[] = new Array(times.length).fill(null);
+            for (const [t, v] of s.series[0]!.points) values[index.get(t as number)!] = v ?? null;
+            return { label: `${top[k]!.instance.host}:${top[k]!.instance.pid}`, color: PALETTE[k % PALETTE.length]!, values };
+          }),
+        });
+      } catch (err) {
+        if (!cancelled) setError((err as Error).message);
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [apiKey, appId]);
+
+  const sorted = useMemo(() => (rows ? sortRows(rows, sort.by, sort.descending) : []), [rows, sort]);
+  if (error) return <p className="error" role="alert">Could not load this app: {error}</p>;
+  if (!rows) return <p className="muted" aria-live="polite">Loading app…</p>;
+  const pct = (v: number | null | undefined) => formatValue('ratio', v);
+  return (
+    <>
+      <p><a href="/">← Apps</a></p>
+      <h1>{app?.name ?? 'App'} <span className="muted small">{app ? `${app.liveInstanceCount} live of ${app.instanceCount}` : ''}</span></h1>
+      {chart && chart.series.length > 0 && (
+        <section className="card" data-panel="app-rss" aria-labelledby="app-rss-title">
+          <h2 id="app-rss-title">RSS of the largest instances, last hour</h2>
+          <SignalChart data={chart} unit="bytes" syncKey={`app-${appId}`} />
+        </section>
+      )}
+      <div className="card scroll">
+        <table data-table="instances">
+          <thead>
+            <tr>
+              {COLUMNS.map((c) => (
+                <th key={c} scope="col" aria-sort={sort.by === c ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
+                  <button type="button" className="link" onClick={() => setSort({ by: c, descending: sort.by === c ? !sort.descending : c !== 'instance' && c !== 'version' && c !== 'worker' })}>
+                    {LABELS[c]}{sort.by === c ? (sort.descending ? ' ↓' : ' ↑') : ''}
+                  </button>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map(({ instance: i, figures: f }) => (
+              <tr key={i.id} data-instance-row={i.agentInstanceId}>
+                <td><a href={`/instances/${i.id}`}>{i.host}:{i.pid}</a>{f && f.openAlerts > 0 && <span className="badge firing">{f.openAlerts} open</span>}</td>
+                <td>{formatBytes(f?.rssBytes)}</td>
+                <td>{f?.growthBytesPerHour ? `${formatBytes(f.growthBytesPerHour)}/h` : '–'}</td>
+                <td>{pct(f?.fragmentation)}</td>
+                <td>{pct(f?.gcPauseFraction)}</td>
+                <td>{f?.openFds ?? '–'}</td>
+                <td>{f?.threads ?? '–'}</td>
+                <td>{i.appVersion ?? '–'}</td>
+                <td>{i.worker ?? '–'}</td>
+                <td className={i.live ? 'live' : 'stale'}>{i.live ? 'live' : formatAgo(i.lastSeenAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { accessibilityProblems, CHROMIUM_ARGS } from './browser';
+import { accessibilityProblems, CHROMIUM_ARGS, signedInPages } from './browser';
 import { startStack, stopStack } from './stack';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
 import { CHROMIUM, skipUnless } from '../../../scripts/lib/system-packages';
@@ -49,23 +49,7 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     assert.equal(res.status, 200);
   };
 
-  /**
-   * A page at `path`, signed in as the first admin. The first call signs in through the form; later
-   * ones reuse that session's cookie (Better Auth rate-limits sign-in to a few attempts per 10 s).
-   */
-  let session: Awaited<ReturnType<import('playwright-core').BrowserContext['storageState']>> | undefined;
-  const signedIn = async (path = '/', viewport = { width: 1200, height: 760 }): Promise<Page> => {
-    const page = await browser.newPage({ viewport, storageState: session });
-    await page.goto(new URL(path, dashboardUrl).toString());
-    if (!session) {
-      await page.getByLabel('Email').fill(admin.email);
-      await page.getByLabel('Password').fill(admin.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-    }
-    await page.locator('[data-signed-in]').waitFor({ timeout: 20_000 });
-    session ??= await page.context().storageState();
-    return page;
-  };
+  const signedIn = (path?: string, viewport?: { width: number; height: number }) => signedInPages(browser, dashboardUrl, admin)(path, viewport);
 
   test('sign-in refuses a wrong password, lets the admin in, and sign-out ends the session', async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });

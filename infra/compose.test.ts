@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { INGEST_ENV } from '../services/ingest/src/config';
 import { ALERTER_ENV } from '../services/alerter/src/config';
+import { DASHBOARD_ENV } from '../apps/dashboard/lib/server-config';
 
 const root = path.resolve(import.meta.dirname, '..');
 const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
@@ -16,7 +17,7 @@ const services: Record<string, any> = compose.services;
 const APP_SERVICES: Record<string, { dockerfile: string; port: number; env: readonly string[] }> = {
   ingest: { dockerfile: 'infra/ingest.Dockerfile', port: 4100, env: Object.keys(INGEST_ENV) },
   alerter: { dockerfile: 'infra/alerter.Dockerfile', port: 4200, env: Object.keys(ALERTER_ENV) },
-  dashboard: { dockerfile: 'infra/dashboard.Dockerfile', port: 3000, env: ['INGEST_URL', 'DATABASE_URL', 'MEMSIGHT_AUTH_SECRET', 'MEMSIGHT_DASHBOARD_URL'] },
+  dashboard: { dockerfile: 'infra/dashboard.Dockerfile', port: 3000, env: ['INGEST_URL', ...Object.keys(DASHBOARD_ENV)] },
 };
 
 test('the stack has postgres, ingest, alerter, dashboard and a mail catcher', () => {

@@ -8,7 +8,7 @@ const INGEST_URL = process.env.INGEST_URL ?? 'http://127.0.0.1:4100';
 
 const config: NextConfig = {
   skipTrailingSlashRedirect: true,
-  transpilePackages: ['@memsight/contracts', '@memsight/auth'],
+  transpilePackages: ['@memsight/contracts', '@memsight/auth', '@memsight/config'],
   // pg's optional native binding must not be bundled; Better Auth runs in the route handler on Node.
   serverExternalPackages: ['pg'],
   poweredByHeader: false,

@@ -1,6 +1,14 @@
 # A cache that is never evicted: object counts and traced memory grow, and
 # tracemalloc's top growing site is the line that fills the cache.
+#
+# The fill is counted, not timed: on a loaded machine a timed loop can end
+# after a few hundred keys. It then holds still long enough for the agent to
+# take its pictures of the full cache.
 import time
+
+FILL_KEYS = 60_000  # about 30 MB of rows
+HOLD_SECONDS = 2.0
+MIN_SECONDS = 5.0
 
 cache = {}
 
@@ -11,10 +19,11 @@ def lookup(key):
     return cache[key]
 
 
-deadline = time.monotonic() + 5.0
+started = time.monotonic()
 key = 0
-while time.monotonic() < deadline:
+while key < FILL_KEYS:
     for _ in range(500):
         lookup(key)
         key += 1
     time.sleep(0.02)
+time.sleep(max(HOLD_SECONDS, MIN_SECONDS - (time.monotonic() - started)))

@@ -53,7 +53,9 @@ try {
   const secret = authSecret(config.dataDir, config.authSecret);
   const admin = await ensureFirstAdmin({ databaseUrl, secret, dashboardUrl, projectId, dataDir: config.dataDir, email: config.adminEmail, password: config.adminPassword });
   // Ingest and the dashboard share the session secret: the dashboard signs people in, ingest checks their cookie.
-  const env = { ...inheritedEnvironment(), DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1', MEMSIGHT_AUTH_SECRET: secret, MEMSIGHT_DASHBOARD_URL: dashboardUrl };
+  // The launcher made the first admin already: ingest is not asked to (an email without a password would stop it).
+  const { MEMSIGHT_ADMIN_EMAIL: _email, MEMSIGHT_ADMIN_PASSWORD: _password, ...inherited } = inheritedEnvironment();
+  const env = { ...inherited, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1', MEMSIGHT_AUTH_SECRET: secret, MEMSIGHT_DASHBOARD_URL: dashboardUrl };
   const tsx = ['--import', 'tsx'];
   services.push(
     startService('ingest', process.execPath, [...tsx, 'src/server.ts'], {

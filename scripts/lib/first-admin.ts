@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createAuth } from '@memsight/auth';
+import { ensureProjectAdmin } from '@memsight/auth/first-admin';
 import { createPool } from '@memsight/db';
 
 function kept(file: string, make: () => string): string {
@@ -29,22 +29,14 @@ export interface FirstAdmin {
 
 export async function ensureFirstAdmin(o: { databaseUrl: string; secret: string; dashboardUrl: string; projectId: string; dataDir: string; email: string; password?: string }): Promise<FirstAdmin> {
   const pool = createPool(o.databaseUrl, 2);
+  const keptPassword = path.join(o.dataDir, 'admin-password');
   try {
-    const existing = await pool.query<{ id: string }>('SELECT id FROM "user" WHERE email = $1', [o.email.toLowerCase()]);
-    let userId = existing.rows[0]?.id;
-    let password: string | null = null;
-    if (!userId) {
-      password = o.password ?? kept(path.join(o.dataDir, 'admin-password'), () => randomBytes(12).toString('base64url'));
-      const auth = createAuth({ pool, secret: o.secret, baseURL: o.dashboardUrl, allowSignUp: true });
-      userId = (await auth.api.signUpEmail({ body: { email: o.email, password, name: 'Admin' } })).user.id;
-    } else if (!o.password && existsSync(path.join(o.dataDir, 'admin-password'))) {
-      password = readFileSync(path.join(o.dataDir, 'admin-password'), 'utf8').trim();
-    }
-    await pool.query(
-      `INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'admin') ON CONFLICT (project_id, user_id) DO NOTHING`,
-      [o.projectId, userId],
-    );
-    return { email: o.email, password };
+    const { created } = await ensureProjectAdmin({
+      pool, secret: o.secret, baseURL: o.dashboardUrl, email: o.email, projectId: o.projectId,
+      password: () => o.password ?? kept(keptPassword, () => randomBytes(12).toString('base64url')),
+    });
+    if (created) return { email: o.email, password: o.password ?? readFileSync(keptPassword, 'utf8').trim() };
+    return { email: o.email, password: !o.password && existsSync(keptPassword) ? readFileSync(keptPassword, 'utf8').trim() : null };
   } finally {
     await pool.end();
   }

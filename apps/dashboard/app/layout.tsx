@@ -11,7 +11,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <header className="top">
           <a href="/" className="brand">memsight</a>
           <nav aria-label="Main">
-            <a href="/">Apps</a> <a href="/alerts">Alerts</a> <a href="/settings/rules">Rules</a> <a href="/settings/keys">Keys</a> <a href="/settings/notifications">Notifications</a>
+            <a href="/">Apps</a> <a href="/alerts">Alerts</a> <a href="/settings/rules">Rules</a> <a href="/settings/keys">Keys</a> <a href="/settings/members">Members</a> <a href="/settings/notifications">Notifications</a>
           </nav>
           <span className="tagline">which instance leaks, since when, how fast</span>
         </header>

@@ -1,14 +1,18 @@
 'use client';
 // One app: its instances in a table sortable by any column (RSS, growth,
 // fragmentation, GC pause, fds, threads, version, worker, last seen), and the
-// RSS of the largest ten on one chart over the last hour.
+// RSS of the largest ten on one chart, with the app's deploys marked, over
+// the range in the URL.
 import { useEffect, useMemo, useState } from 'react';
 import type { AppSummary } from '@memsight/contracts';
 import { api } from '../lib/api';
 import { formatValue, type ChartData } from '../lib/chart-data';
 import { formatAgo, formatBytes } from '../lib/format';
+import { chartMarks, describeMarks, type ChartMarks } from '../lib/chart-marks';
 import { COLUMNS, sortRows, type Column, type InstanceRow } from '../lib/instance-table';
+import { checkCustom, isRaw, resolveWindow, windowFromQuery, windowLabel, windowToQuery, type TimeWindow } from '../lib/time-range';
 import { SignalChart } from './SignalChart';
+import { TimeRangePicker } from './TimeRangePicker';
 
 const LABELS: Record<Column, string> = {
   instance: 'instance', rss: 'RSS', growth: 'growth', fragmentation: 'fragmentation', gcPause: 'GC pause', fds: 'fds', threads: 'threads', version: 'version', worker: 'worker', lastSeen: 'last seen',
@@ -20,24 +24,34 @@ export function AppView({ apiKey, appId }: { apiKey: string; appId: string }) {
   const [app, setApp] = useState<AppSummary | null>(null);
   const [rows, setRows] = useState<InstanceRow[] | null>(null);
   const [chart, setChart] = useState<ChartData | null>(null);
+  const [marks, setMarks] = useState<ChartMarks | undefined>(undefined);
+  const [range, setRange] = useState<TimeWindow | null>(null);
+  useEffect(() => setRange(windowFromQuery(new URLSearchParams(window.location.search))), []);
   const [sort, setSort] = useState<{ by: Column; descending: boolean }>({ by: 'rss', descending: true });
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
+    if (!range) return;
     let cancelled = false;
     void (async () => {
       try {
-        const [{ apps }, { instances }, { instances: figures }] = await Promise.all([api.apps(apiKey), api.instances(apiKey, appId), api.figures(apiKey, appId)]);
+        const { fromMs, toMs } = resolveWindow(range, Date.now());
+        const [{ apps }, { instances }, { instances: figures }, { deploys }] = await Promise.all([
+          api.apps(apiKey),
+          api.instances(apiKey, appId),
+          api.figures(apiKey, appId),
+          api.appDeploys(apiKey, appId, fromMs, toMs),
+        ]);
         const byId = new Map(figures.map((f) => [f.instanceId, f]));
         const all = instances.map((instance) => ({ instance, figures: byId.get(instance.id) }));
         const top = sortRows(all, 'rss', true).slice(0, CHARTED).filter((r) => r.instance.live);
-        const now = Date.now();
-        const series = await Promise.all(top.map((r) => api.series(apiKey, r.instance.id, ['process.memory.rss'], now - 3_600_000, now + 60_000)));
+        const series = await Promise.all(top.map((r) => api.series(apiKey, r.instance.id, ['process.memory.rss'], fromMs, toMs, isRaw(range) ? 0 : undefined)));
         const times = [...new Set(series.flatMap((s) => s.series[0]!.points.map((p) => p[0] as number)))].sort((a, b) => a - b);
         const index = new Map(times.map((t, i) => [t, i]));
         if (cancelled) return;
         setApp(apps.find((a) => a.id === appId) ?? null);
         setRows(all);
+        setMarks(chartMarks(deploys, [], fromMs, toMs, Date.now()));
         setChart({
           x: times.map((t) => t / 1000),
           series: series.map((s, k) => {
@@ -53,7 +67,12 @@ export function AppView({ apiKey, appId }: { apiKey: string; appId: string }) {
     return () => {
       cancelled = true;
     };
-  }, [apiKey, appId]);
+  }, [apiKey, appId, range]);
+
+  const changeRange = (w: TimeWindow) => {
+    history.replaceState(null, '', windowToQuery(w));
+    setRange(w);
+  };
 
   const sorted = useMemo(() => (rows ? sortRows(rows, sort.by, sort.descending) : []), [rows, sort]);
   if (error) return <p className="error" role="alert">Could not load this app: {error}</p>;
@@ -63,10 +82,18 @@ export function AppView({ apiKey, appId }: { apiKey: string; appId: string }) {
     <>
       <p><a href="/">← Apps</a></p>
       <h1>{app?.name ?? 'App'} <span className="muted small">{app ? `${app.liveInstanceCount} live of ${app.instanceCount}` : ''}</span></h1>
-      {chart && chart.series.length > 0 && (
+      {range && <TimeRangePicker value={range} onChange={changeRange} />}
+      {chart && chart.series.length > 0 && range && (
         <section className="card" data-panel="app-rss" aria-labelledby="app-rss-title">
-          <h2 id="app-rss-title">RSS of the largest instances, last hour</h2>
-          <SignalChart data={chart} unit="bytes" syncKey={`app-${appId}`} />
+          <h2 id="app-rss-title">RSS of the largest instances, {windowLabel(range)}</h2>
+          {marks && marks.deploys.length > 0 && <p className="muted small" data-marks>Deploys: {describeMarks(marks, (sec) => new Date(sec * 1000).toLocaleString())}.</p>}
+          <SignalChart
+            data={chart}
+            unit="bytes"
+            syncKey={`app-${appId}`}
+            marks={marks}
+            onZoom={(fromMs, toMs) => checkCustom(fromMs, toMs) === null && changeRange({ kind: 'custom', fromMs, toMs })}
+          />
         </section>
       )}
       <div className="card scroll">

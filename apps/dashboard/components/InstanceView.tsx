@@ -1,108 +1,74 @@
 'use client';
 // One instance: identity, its alerts, and a chart per question the agent's
-// signals answer (memory against the limit, the heap and its floor, where RSS
-// went, spaces and allocators, fragmentation, GC, resources, the event loop).
-// The range lives in the URL; short ranges are tailed live over socket.io.
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { EVENTS, type AlertSummary, type InstanceSnapshots, type InstanceSummary } from '@memsight/contracts';
-import { api } from '../lib/api';
-import { panelChart } from '../lib/chart-data';
+// signals answer (memory against the limit and its forecast, the heap and the
+// trend of its floor, where RSS went, spaces and allocators, fragmentation,
+// GC, resources, the event loop). Deploys and alert spans are marked on every
+// chart. The range lives in the URL; dragging across a chart narrows it.
+import { useEffect, useMemo, useState } from 'react';
+import { panelChart, type ChartData } from '../lib/chart-data';
+import { chartMarks, describeMarks } from '../lib/chart-marks';
 import { formatAgo, formatBytes } from '../lib/format';
-import { mergePoints, type PointsByMetric } from '../lib/merge-points';
-import { panelsFor, type PanelSpec } from '../lib/panels';
-import { openGatewaySocket } from '../lib/socket';
-import { isLiveTail, RANGES, rangeFromQuery, type RangeName } from '../lib/time-range';
+import type { PanelSpec } from '../lib/panels';
+import { checkCustom, windowFromQuery, windowLabel, windowToQuery, type TimeWindow } from '../lib/time-range';
+import { withForecast, withTrend, type Forecast } from '../lib/trend';
+import { useInstanceData } from '../lib/use-instance-data';
 import { AllocationTables } from './AllocationTables';
 import { SignalChart } from './SignalChart';
 import { TimeRangePicker } from './TimeRangePicker';
 
-const PER_REQUEST = 50;
-const REFRESH_MS = 30_000;
+const FLOOR = 'v8js.memory.heap.used_after_gc';
 
-async function loadPoints(apiKey: string, id: string, metrics: string[], fromMs: number, toMs: number, step: number | undefined): Promise<PointsByMetric> {
-  const chunks = Array.from({ length: Math.ceil(metrics.length / PER_REQUEST) }, (_, i) => metrics.slice(i * PER_REQUEST, (i + 1) * PER_REQUEST));
-  const responses = await Promise.all(chunks.map((c) => api.series(apiKey, id, c, fromMs, toMs, step)));
-  return Object.fromEntries(responses.flatMap((r) => r.series.map((s) => [s.metric, s.points as [number, number | null][]])));
+/** The panel's chart, with the lines fitted over it: RSS's forecast to the limit on the memory panel, the floor's trend on the heap panel. */
+function fittedChart(panel: PanelSpec, data: ChartData, limit: number | null): { data: ChartData; forecast: Forecast | null } {
+  if (panel.id === 'memory') {
+    const rss = data.series.find((s, i) => panel.metrics[i] === 'process.memory.rss');
+    const limits = data.series.find((s, i) => panel.metrics[i] === 'container.memory.limit')?.values.filter((v) => v !== null);
+    return rss ? withForecast(data, rss.label, limit ?? limits?.at(-1)) : { data, forecast: null };
+  }
+  if (panel.id === 'heap') {
+    const floor = data.series.find((s, i) => panel.metrics[i] === FLOOR);
+    return { data: floor ? withTrend(data, floor.label, 'floor trend') : data, forecast: null };
+  }
+  return { data, forecast: null };
+}
+
+function forecastText(f: Forecast | null, nowSec: number): string | null {
+  if (!f) return null;
+  if (f.reachesAt === null) return `RSS is not rising over this range (${formatBytes(f.perHour)}/h): no limit ahead.`;
+  const hours = (f.reachesAt - nowSec) / 3600;
+  const when = hours < 0 ? 'already past' : hours < 48 ? `in about ${hours.toFixed(hours < 10 ? 1 : 0)} h` : `in about ${(hours / 24).toFixed(0)} days`;
+  return `At ${formatBytes(f.perHour)}/h, RSS reaches the limit ${when} (${new Date(f.reachesAt * 1000).toLocaleString()}), if the trend holds.`;
 }
 
 export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
-  const [range, setRange] = useState<RangeName | null>(null);
-  const [instance, setInstance] = useState<InstanceSummary | null>(null);
-  const [panels, setPanels] = useState<PanelSpec[] | null>(null);
-  const [points, setPoints] = useState<PointsByMetric>({});
-  const [alerts, setAlerts] = useState<AlertSummary[]>([]);
-  const [snapshots, setSnapshots] = useState<InstanceSnapshots | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [liveStatus, setLiveStatus] = useState('connecting');
-  const [tick, setTick] = useState(0);
-  const rangeRef = useRef<RangeName | null>(null);
-  rangeRef.current = range;
+  const [range, setRange] = useState<TimeWindow | null>(null);
+  useEffect(() => setRange(windowFromQuery(new URLSearchParams(window.location.search))), []);
+  const { data, error, liveStatus } = useInstanceData(apiKey, id, range);
 
-  useEffect(() => setRange(rangeFromQuery(new URLSearchParams(window.location.search))), []);
+  const limit = data?.instance.memoryLimitBytes ?? null;
+  const charts = useMemo(() => (data?.panels ?? []).map((p) => ({ panel: p, ...fittedChart(p, panelChart(p, data!.points), limit) })), [data, limit]);
+  const marks = useMemo(() => (data ? chartMarks(data.deploys, data.spans, data.fromMs, data.toMs, Date.now()) : undefined), [data]);
 
-  useEffect(() => {
-    if (!range) return;
-    let cancelled = false;
-    void (async () => {
-      try {
-        const toMs = Date.now() + 60_000;
-        const fromMs = toMs - 60_000 - RANGES[range];
-        const [inst, { metrics }, { alerts }, snaps] = await Promise.all([
-          api.instance(apiKey, id),
-          api.metrics(apiKey, id, fromMs, toMs),
-          api.alerts(apiKey, new URLSearchParams({ instanceId: id, limit: '20' })),
-          api.snapshots(apiKey, id, fromMs, toMs),
-        ]);
-        const specs = panelsFor(metrics);
-        const loaded = await loadPoints(apiKey, id, specs.flatMap((p) => p.metrics), fromMs, toMs, isLiveTail(range) ? 0 : undefined);
-        if (cancelled) return;
-        setInstance(inst);
-        setPanels(specs);
-        setPoints(loaded);
-        setAlerts(alerts);
-        setSnapshots(snaps);
-        setError(null);
-      } catch (err) {
-        if (!cancelled) setError((err as Error).message);
-      }
-    })();
-    // Long ranges are downsampled by the server: refreshed, not tailed.
-    const timer = isLiveTail(range) ? undefined : setTimeout(() => setTick((t) => t + 1), REFRESH_MS);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [apiKey, id, range, tick]);
+  const changeRange = (w: TimeWindow) => {
+    history.replaceState(null, '', windowToQuery(w));
+    setRange(w);
+  };
 
-  useEffect(() => {
-    const socket = openGatewaySocket(apiKey);
-    socket.on('connect', () => {
-      socket.emit(EVENTS.subscribe, { instanceId: id }, (ack) => setLiveStatus(ack.ok ? 'live' : ack.error.message));
-    });
-    socket.on('connect_error', (err) => setLiveStatus(`offline: ${err.message}`));
-    socket.on(EVENTS.samplesAppended, (payload) => {
-      const r = rangeRef.current;
-      if (payload.instanceId === id && r && isLiveTail(r)) setPoints((prev) => mergePoints(prev, payload, Date.now() - RANGES[r]));
-    });
-    return () => {
-      socket.close();
-    };
-  }, [apiKey, id]);
-
-  const charts = useMemo(() => (panels ?? []).map((p) => ({ panel: p, data: panelChart(p, points) })), [panels, points]);
-
-  const changeRange = (r: RangeName) => {
-    history.replaceState(null, '', `?range=${r}`);
-    setRange(r);
+  // A drag narrower than the shortest custom range is a click, not a zoom.
+  const zoom = (fromMs: number, toMs: number) => {
+    if (checkCustom(fromMs, toMs) === null) changeRange({ kind: 'custom', fromMs, toMs });
   };
 
   if (error) return <p className="error" role="alert">Could not load this instance: {error}</p>;
-  if (!instance || !panels || !range) return <p className="muted" aria-live="polite">Loading instance…</p>;
-  const rss = points['process.memory.rss'];
-  const open = alerts.filter((a) => a.state !== 'resolved');
+  if (!data || !range) return <p className="muted" aria-live="polite">Loading instance…</p>;
+  const { instance } = data;
+  const rss = data.points['process.memory.rss'];
+  const open = data.alerts.filter((a) => a.state !== 'resolved');
+  const forecast = forecastText(charts.find((c) => c.panel.id === 'memory')?.forecast ?? null, Date.now() / 1000);
+  const marksText = marks ? describeMarks(marks, (s) => new Date(s * 1000).toLocaleString()) : '';
   return (
     <>
-      <p><a href="/">← Apps</a></p>
+      <p><a href={`/apps/${instance.appId}`}>← {instance.appName}</a></p>
       <h1>
         {instance.appName} <span className="muted">{instance.host}:{instance.pid}</span>
       </h1>
@@ -127,14 +93,20 @@ export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
         </section>
       )}
       <TimeRangePicker value={range} onChange={changeRange} />
-      {charts.length === 0 && <p className="card muted">No samples in the last {range}. Is the agent still running? Instances report every 10 s.</p>}
-      {charts.map(({ panel, data }) => (
+      {charts.length === 0 && <p className="card muted">No samples in {windowLabel(range)}. Is the agent still running? Instances report every 10 s.</p>}
+      {marksText && <p className="muted small" data-marks>On the charts: {marksText}.</p>}
+      {charts.map(({ panel, data: chart }) => (
         <section className="card" key={panel.id} data-panel={panel.id} aria-labelledby={`panel-${panel.id}`}>
           <h2 id={`panel-${panel.id}`}>{panel.title}</h2>
-          {data.x.length === 0 ? <p className="muted">No samples in this range.</p> : <SignalChart data={data} unit={panel.unit} syncKey={`instance-${id}`} />}
+          {panel.id === 'memory' && forecast && <p className="muted small" data-forecast>{forecast}</p>}
+          {chart.x.length === 0 ? (
+            <p className="muted">No samples in this range.</p>
+          ) : (
+            <SignalChart data={chart} unit={panel.unit} syncKey={`instance-${id}`} marks={marks} onZoom={zoom} />
+          )}
         </section>
       ))}
-      {snapshots && <AllocationTables snapshots={snapshots} runtime={instance.runtime} />}
+      <AllocationTables snapshots={data.snapshots} runtime={instance.runtime} />
     </>
   );
 }

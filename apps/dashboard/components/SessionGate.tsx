@@ -1,7 +1,10 @@
 'use client';
 // Pages show only to a signed-in person: the session cookie then reaches the
 // API through this origin. Signed out, it asks for email and password.
-import { useEffect, useState, type ReactNode } from 'react';
+// Switching project remounts the page's views so that they fetch again.
+import { Fragment, useEffect, useState, type ReactNode } from 'react';
+import { setProjectHeader } from '../lib/project';
+import { ProjectSwitcher } from './ProjectSwitcher';
 
 interface SessionUser {
   email: string;
@@ -21,6 +24,7 @@ export function SessionGate({ children }: { children: (credential: string) => Re
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [projectSwitches, setProjectSwitches] = useState(0);
   useEffect(() => void currentUser().then(setUser, () => setUser(null)), []);
 
   const signIn = async (e: React.FormEvent) => {
@@ -38,6 +42,8 @@ export function SessionGate({ children }: { children: (credential: string) => Re
   };
   const signOut = async () => {
     await fetch('/api/auth/sign-out', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    // The next person to sign in on this browser starts on their own first project.
+    setProjectHeader(null);
     setUser(null);
   };
 
@@ -46,10 +52,11 @@ export function SessionGate({ children }: { children: (credential: string) => Re
     return (
       <>
         <p className="session muted">
-          Signed in as <span data-signed-in>{user.email}</span> · <button type="button" className="link" onClick={() => void signOut()}>Sign out</button>
+          Signed in as <span data-signed-in>{user.email}</span> · <ProjectSwitcher onSwitch={() => setProjectSwitches((n) => n + 1)} />{' '}
+          <button type="button" className="link" onClick={() => void signOut()}>Sign out</button>
         </p>
         {/* The session cookie is the credential: API calls carry no key. */}
-        {children('')}
+        <Fragment key={projectSwitches}>{children('')}</Fragment>
       </>
     );
   }

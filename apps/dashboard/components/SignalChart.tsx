@@ -1,14 +1,68 @@
 'use client';
 // A uPlot line chart of one panel. Charts of a page share a cursor (sync key),
-// so a moment picked on one is shown on all of them.
+// so a moment picked on one is shown on all of them. Deploys are drawn as
+// vertical lines and alerts as shaded spans, behind the series; dragging across
+// the chart asks the page for that range.
 import { useEffect, useRef } from 'react';
 import type uPlot from 'uplot';
 import { formatValue, type ChartData } from '../lib/chart-data';
+import type { ChartMarks } from '../lib/chart-marks';
 import type { PanelUnit } from '../lib/panels';
 
-export function SignalChart({ data, unit, syncKey, height = 220 }: { data: ChartData; unit: PanelUnit; syncKey: string; height?: number }) {
+const SPAN_FILL: Record<string, string> = { critical: 'rgba(217, 45, 32, 0.12)', warning: 'rgba(220, 104, 3, 0.12)', info: 'rgba(21, 112, 239, 0.10)' };
+
+/** Paints the marks under the series: uPlot's `drawClear` hook runs after the grid is cleared, before lines. */
+function paintMarks(u: uPlot, marks: ChartMarks | undefined): void {
+  if (!marks) return;
+  const { ctx } = u;
+  const { top, height, left, width } = u.bbox;
+  ctx.save();
+  for (const s of marks.spans) {
+    const x0 = Math.max(left, u.valToPos(s.from, 'x', true));
+    const x1 = Math.min(left + width, u.valToPos(s.to, 'x', true));
+    if (x1 <= x0) continue;
+    ctx.fillStyle = SPAN_FILL[s.severity] ?? SPAN_FILL.info!;
+    ctx.fillRect(x0, top, x1 - x0, height);
+  }
+  ctx.strokeStyle = '#475467';
+  ctx.fillStyle = '#475467';
+  ctx.setLineDash([3, 3]);
+  ctx.lineWidth = devicePixelRatio;
+  ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+  for (const d of marks.deploys) {
+    const x = u.valToPos(d.at, 'x', true);
+    if (x < left || x > left + width) continue;
+    ctx.beginPath();
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, top + height);
+    ctx.stroke();
+    ctx.fillText(d.label, x + 3 * devicePixelRatio, top + 12 * devicePixelRatio);
+  }
+  ctx.restore();
+}
+
+export function SignalChart({
+  data,
+  unit,
+  syncKey,
+  height = 220,
+  marks,
+  onZoom,
+}: {
+  data: ChartData;
+  unit: PanelUnit;
+  syncKey: string;
+  height?: number;
+  marks?: ChartMarks;
+  /** unix ms of a range dragged across the chart */
+  onZoom?: (fromMs: number, toMs: number) => void;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const marksRef = useRef(marks);
+  marksRef.current = marks;
+  const zoomRef = useRef(onZoom);
+  zoomRef.current = onZoom;
   const labels = data.series.map((s) => s.label).join('|');
 
   useEffect(() => {
@@ -20,17 +74,37 @@ export function SignalChart({ data, unit, syncKey, height = 220 }: { data: Chart
         {
           width: host.current.clientWidth || 900,
           height,
-          cursor: { sync: { key: syncKey } },
-          series: [{}, ...data.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, value: (_u: uPlot, v: number | null) => format(v) }))],
+          cursor: { sync: { key: syncKey }, drag: { x: true, y: false, setScale: false } },
+          series: [
+            {},
+            ...data.series.map((s) => ({ label: s.label, stroke: s.color, width: s.dash ? 1.5 : 2, dash: s.dash, spanGaps: s.spanGaps, value: (_u: uPlot, v: number | null) => format(v) })),
+          ],
           axes: [{}, { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => format(t)), size: 70 }],
           scales: { x: { time: true } },
+          hooks: {
+            drawClear: [(u: uPlot) => paintMarks(u, marksRef.current)],
+            setSelect: [
+              (u: uPlot) => {
+                if (u.select.width < 8 || !zoomRef.current) return;
+                const from = u.posToVal(u.select.left, 'x');
+                const to = u.posToVal(u.select.left + u.select.width, 'x');
+                u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+                zoomRef.current(Math.round(from * 1000), Math.round(to * 1000));
+              },
+            ],
+          },
         },
         [data.x, ...data.series.map((s) => s.values)] as uPlot.AlignedData,
         host.current,
       );
     });
+    const resize = () => {
+      if (plot.current && host.current) plot.current.setSize({ width: host.current.clientWidth, height });
+    };
+    window.addEventListener('resize', resize);
     return () => {
       disposed = true;
+      window.removeEventListener('resize', resize);
       plot.current?.destroy();
       plot.current = null;
     };
@@ -42,5 +116,17 @@ export function SignalChart({ data, unit, syncKey, height = 220 }: { data: Chart
     plot.current?.setData([data.x, ...data.series.map((s) => s.values)] as uPlot.AlignedData);
   }, [data]);
 
-  return <div ref={host} className="chart" data-points={data.x.length} />;
+  useEffect(() => {
+    plot.current?.redraw(false);
+  }, [marks]);
+
+  return (
+    <div
+      ref={host}
+      className="chart"
+      data-points={data.series[0]?.values.filter((v) => v !== null).length ?? 0}
+      data-deploys={marks?.deploys.length ?? 0}
+      data-alert-spans={marks?.spans.length ?? 0}
+    />
+  );
 }

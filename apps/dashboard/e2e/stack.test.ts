@@ -1,7 +1,9 @@
 // The whole stack as a user meets it: the real `npm start` launcher, golden
 // batches posted with the keys it printed, and the dashboard in a real
 // Chromium: sign-in, instances and their charts updated live through socket.io
-// behind the dashboard's proxy, alerts, rules and keys. Takes the README's screenshots.
+// behind the dashboard's proxy, alerts, rules and keys; then the cases of
+// signals-cases.ts (leaks, forecasts, marks, ranges, phones, Python pages) and
+// members-cases.ts (people), on the same stack. Takes the README's screenshots.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -10,6 +12,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { accessibilityProblems, CHROMIUM_ARGS, signedInPages } from './browser';
+import { registerMembersCases } from './members-cases';
+import { registerSignalCases } from './signals-cases';
 import { startStack, stopStack } from './stack';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
 import { CHROMIUM, skipUnless } from '../../../scripts/lib/system-packages';
@@ -83,9 +87,10 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
   test('a posted batch shows up as an instance with a chart that updates live', async () => {
     await postBatch(Date.now() - 60_000, 1);
     const page = await signedIn('/');
-    await page.locator(`a[data-instance="${instanceId}"]`).waitFor({ timeout: 20_000 });
+    await page.locator('[data-app-link="gateway"]').waitFor({ timeout: 20_000 });
     assert.deepEqual(await accessibilityProblems(page), [], 'the apps page has no serious accessibility violations');
-    await page.locator(`a[data-instance="${instanceId}"]`).click();
+    await page.locator('[data-app-link="gateway"]').click();
+    await page.locator(`tr[data-instance-row="${instanceId}"] a`).click();
     const memory = page.locator('[data-panel="memory"] .chart');
     await memory.locator('canvas').waitFor({ timeout: 20_000 });
     assert.equal(await memory.getAttribute('data-points'), '6');
@@ -177,7 +182,6 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     const firing = page.locator('[data-firing-now] li[data-alert]').filter({ hasText: 'process.memory.rss' });
     await firing.waitFor({ timeout: 20_000 });
     assert.equal(await firing.locator('a').getAttribute('href'), `/instances/${serverId}`);
-    await page.screenshot({ path: path.join(root, 'artifacts/overview.png') });
     assert.deepEqual(await accessibilityProblems(page), [], 'the overview with an alert has no serious accessibility violations');
     await page.close();
   });
@@ -258,24 +262,17 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     await page.close();
   });
 
-  test("a Python instance's page shows its pymalloc and GC charts, allocation sites with tracebacks, and object types", async () => {
-    const batch = rebaseBatch(readGolden('valid', 'python-batch'), Date.now());
-    batch.instance.id = `browser-py-${Date.now()}`;
-    const res = await fetch(`${ingestUrl}/v1/ingest`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify(batch),
-    });
-    assert.equal(res.status, 200);
-    const page = await signedIn('/');
-    await page.locator(`a[data-instance="${batch.instance.id}"]`).click();
-    await page.locator('[data-panel="memory"] .chart canvas').waitFor({ timeout: 20_000 });
-    const site = page.locator('[data-table="sites"] summary', { hasText: 'app/cache.py:42' });
-    await site.click();
-    await page.locator('[data-table="sites"] .traceback', { hasText: 'app/views.py:88' }).waitFor();
-    await page.locator('[data-table="types"] td', { hasText: 'dict' }).first().waitFor();
-    assert.deepEqual(await accessibilityProblems(page), [], 'the Python instance page has no serious accessibility violations');
-    await page.close();
+  registerSignalCases({
+    root,
+    get ingestUrl() { return ingestUrl; },
+    get apiKey() { return apiKey; },
+    signedIn: (p, viewport) => signedIn(p, viewport),
+  });
+
+  registerMembersCases({
+    get adminEmail() { return admin.email; },
+    signedIn: (p) => signedIn(p),
+    signedInAs: (who, p) => signedInPages(browser, dashboardUrl, who)(p),
   });
 
   test('Ctrl-C stops the whole stack cleanly', async () => {

@@ -1,11 +1,16 @@
-// The real `npm start` for the browser tests: no DATABASE_URL (its own
-// embedded PostgreSQL, as on a fresh machine), free ports, a new data
-// directory; what its banner printed; and Ctrl-C to stop it.
+// The real `npm start` for the browser tests and the dashboard benchmark: no
+// DATABASE_URL (its own embedded PostgreSQL, as on a fresh machine), free
+// ports, a new data directory; what its banner printed; and Ctrl-C to stop it.
+// Next bakes the ingest URL into its build, so the ports are chosen first and
+// the build made for them before the launcher starts (its own check then finds
+// the build current): a first build on a loaded 2-core machine takes minutes,
+// and only the launch itself is held to a deadline.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ensureDashboardBuilt } from '../../../scripts/lib/dashboard-build';
 import { freePort } from '../../../scripts/lib/free-port';
 
 export interface RunningStack {
@@ -18,9 +23,10 @@ export interface RunningStack {
   pgPort: number;
 }
 
-export async function startStack(root: string): Promise<RunningStack> {
+export async function startStack(root: string, log: (m: string) => void = () => {}): Promise<RunningStack> {
   const [ingestPort, alerterPort, dashboardPort, pgPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const { DATABASE_URL: _unused, ...env } = process.env;
+  await ensureDashboardBuilt(root, `http://127.0.0.1:${ingestPort}`, { ...env, NEXT_TELEMETRY_DISABLED: '1' }, log);
   const stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: root,
     env: {

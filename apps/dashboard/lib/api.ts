@@ -2,7 +2,8 @@
 // A signed-in person's session cookie is the credential (the credential
 // argument is then ''); a script-style API key still works when one is passed.
 // Every write carries the CSRF header ingest requires of cookie-authenticated changes.
-import type { InstanceFiguresList, CreateNotificationChannel, MailboxList, NotificationChannel, NotificationChannelList, ApiKey, ApiKeyList, CreateApiKey, CreatedApiKey, AlertRule, AlertRuleList, CreateAlertRule, UpdateAlertRule, AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSnapshots, InstanceSummary, MetricNameList, SeriesResponse, Silence } from '@memsight/contracts';
+import type { AlertSpanList, DeployList, Overview, InstanceFiguresList, CreateNotificationChannel, MailboxList, NotificationChannel, NotificationChannelList, ApiKey, ApiKeyList, CreateApiKey, CreatedApiKey, AlertRule, AlertRuleList, CreateAlertRule, UpdateAlertRule, AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSnapshots, InstanceSummary, MetricNameList, SeriesResponse, Silence, AddedMember, AddMember, Me, Member, MemberList, UpdateMember } from '@memsight/contracts';
+import { projectHeaders } from './project';
 
 /** A field the API named in a 4xx (`details: [{ path: '/params/metric', message }]`). */
 export interface FieldProblem {
@@ -21,7 +22,7 @@ export class ApiError extends Error {
 }
 
 async function getJson<T>(path: string, apiKey: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const headers: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+  const headers: Record<string, string> = { ...projectHeaders(), ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.method && init.method !== 'GET') headers['x-memsight-csrf'] = '1';
   const res = await fetch(path, { method: init.method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), cache: 'no-store' });
@@ -33,6 +34,10 @@ async function getJson<T>(path: string, apiKey: string, init: { method?: string;
 
 export const api = {
   apps: (key: string) => getJson<AppList>('/api/apps', key),
+  overview: (key: string) => getJson<Overview>('/api/overview', key),
+  appDeploys: (key: string, appId: string, fromMs: number, toMs: number) => getJson<DeployList>(`/api/apps/${appId}/deploys?from=${fromMs}&to=${toMs}`, key),
+  alertSpans: (key: string, id: string, fromMs: number, toMs: number) => getJson<AlertSpanList>(`/api/instances/${id}/alert-spans?from=${fromMs}&to=${toMs}`, key),
+  instanceDeploys: (key: string, id: string, fromMs: number, toMs: number) => getJson<DeployList>(`/api/instances/${id}/deploys?from=${fromMs}&to=${toMs}`, key),
   instances: (key: string, appId: string) => getJson<InstanceList>(`/api/apps/${appId}/instances`, key),
   figures: (key: string, appId: string) => getJson<InstanceFiguresList>(`/api/apps/${appId}/instances/figures`, key),
   instance: (key: string, id: string) => getJson<InstanceSummary>(`/api/instances/${id}`, key),
@@ -62,4 +67,10 @@ export const api = {
   createKey: (key: string, body: CreateApiKey) => getJson<CreatedApiKey>('/api/keys', key, { method: 'POST', body }),
   revokeKey: (key: string, id: string) => getJson<ApiKey>(`/api/keys/${id}`, key, { method: 'DELETE' }),
   silence: (key: string, body: CreateSilence) => getJson<Silence>('/api/silences', key, { method: 'POST', body }),
+  /** The signed-in person, their projects and the one these calls act on (session only, not API keys). */
+  me: (key: string) => getJson<Me>('/api/me', key),
+  members: (key: string) => getJson<MemberList>('/api/members', key),
+  addMember: (key: string, body: AddMember) => getJson<AddedMember>('/api/members', key, { method: 'POST', body }),
+  updateMember: (key: string, userId: string, body: UpdateMember) => getJson<Member>(`/api/members/${encodeURIComponent(userId)}`, key, { method: 'PATCH', body }),
+  removeMember: (key: string, userId: string) => getJson<void>(`/api/members/${encodeURIComponent(userId)}`, key, { method: 'DELETE' }),
 };

@@ -4,10 +4,21 @@ import type { PointsByMetric } from './merge-points';
 import { counterRate, isCounter, seriesLabel, stack, type PanelSpec, type PanelUnit } from './panels';
 import { formatBytes } from './format';
 
+export interface ChartSeries {
+  label: string;
+  color: string;
+  values: (number | null)[];
+  /** A fitted line rather than readings: drawn dashed, across the gaps between its two ends. */
+  dash?: number[];
+  spanGaps?: boolean;
+  /** The fitted line's slope per hour, for tests and titles. */
+  trend?: number;
+}
+
 export interface ChartData {
   /** unix seconds */
   x: number[];
-  series: { label: string; color: string; values: (number | null)[] }[];
+  series: ChartSeries[];
 }
 
 const PALETTE = ['#7a3cff', '#0e9384', '#dc6803', '#1570ef', '#c11574', '#4e5ba6', '#667085', '#ca8504', '#099250', '#d92d20'];

@@ -47,7 +47,14 @@ export const SubscribeAck = Type.Union([
 export type SubscribeAck = Static<typeof SubscribeAck>;
 
 /** Handshake `auth` payload: the project's API key, as on the REST API. */
-export const SocketAuth = Type.Object({ apiKey: Type.String({ minLength: 1, maxLength: 200 }) });
+/**
+ * The handshake's `auth`: an API key for scripts; a signed-in browser sends its cookie instead, and
+ * `project` to pick one of the person's projects (a browser cannot set headers on a WebSocket).
+ */
+export const SocketAuth = Type.Object({
+  apiKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  project: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F-]{36}$' })),
+});
 export type SocketAuth = Static<typeof SocketAuth>;
 
 export interface ServerToClientEvents {

@@ -1,6 +1,7 @@
 export * from './wire';
 export * from './errors';
 export * from './rest';
+export * from './overview';
 export * from './events';
 export * from './metric-catalogue';
 export * from './alert-rules';
@@ -8,3 +9,4 @@ export * from './rule-check';
 export * from './alerts';
 export * from './notifications';
 export * from './api-keys';
+export * from './members';

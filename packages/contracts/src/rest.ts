@@ -1,5 +1,7 @@
 // Responses of the dashboard's query API (GET /api/...).
 import { Type, type Static } from 'typebox';
+import { AlertKindSchema, SeveritySchema } from './alert-rules';
+import { AlertStateSchema } from './alerts';
 
 const IsoTime = Type.String({ format: 'date-time' });
 
@@ -108,6 +110,32 @@ export const InstanceFigures = Type.Object({
 export type InstanceFigures = Static<typeof InstanceFigures>;
 export const InstanceFiguresList = Type.Object({ instances: Type.Array(InstanceFigures) }, { $id: 'InstanceFiguresList' });
 export type InstanceFiguresList = Static<typeof InstanceFiguresList>;
+
+/** A version an app reported for the first time: a line on its charts. */
+export const DeployMarker = Type.Object({
+  id: Type.String(),
+  version: Type.String(),
+  previousVersion: Type.Union([Type.String(), Type.Null()], { description: 'The version deployed before it; null for the first one seen.' }),
+  at: IsoTime,
+});
+export type DeployMarker = Static<typeof DeployMarker>;
+export const DeployList = Type.Object({ deploys: Type.Array(DeployMarker, { description: 'Oldest first.' }) }, { $id: 'DeployList' });
+export type DeployList = Static<typeof DeployList>;
+
+/** An alert as a band on an instance's charts: from startedAt to resolvedAt, or to now while open. */
+export const AlertSpan = Type.Object({
+  alertId: Type.String(),
+  kind: AlertKindSchema,
+  severity: SeveritySchema,
+  state: AlertStateSchema,
+  startedAt: IsoTime,
+  firedAt: Type.Union([IsoTime, Type.Null()]),
+  resolvedAt: Type.Union([IsoTime, Type.Null()], { description: 'null: still open.' }),
+  summary: Type.String(),
+});
+export type AlertSpan = Static<typeof AlertSpan>;
+export const AlertSpanList = Type.Object({ spans: Type.Array(AlertSpan, { description: 'Oldest start first.' }) }, { $id: 'AlertSpanList' });
+export type AlertSpanList = Static<typeof AlertSpanList>;
 
 export type AppSummary = Static<typeof AppSummary>;
 export type AppList = Static<typeof AppList>;

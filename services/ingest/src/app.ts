@@ -22,6 +22,7 @@ import silenceRoutes from './routes/silences/routes';
 import channelRoutes from './routes/channels/routes';
 import mailboxRoutes from './routes/mailbox/routes';
 import keyRoutes from './routes/keys/routes';
+import memberRoutes from './routes/members/routes';
 
 export interface AppOptions {
   config: IngestConfig;
@@ -50,4 +51,5 @@ export default async function ingestApp(app: FastifyInstance, opts: AppOptions):
   await app.register(channelRoutes);
   await app.register(mailboxRoutes);
   await app.register(keyRoutes);
+  await app.register(memberRoutes);
 }

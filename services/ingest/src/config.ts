@@ -25,6 +25,9 @@ export const IngestConfigSchema = Type.Object({
   authSecret: Type.Optional(Type.String({ minLength: 32 })),
   /** The dashboard's origin, where people sign in. */
   dashboardUrl: Type.String({ default: 'http://127.0.0.1:3000' }),
+  /** With a password, the first admin of the default project, made at start if missing (Docker has no launcher to print one). */
+  adminEmail: Type.Optional(Type.String({ pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' })),
+  adminPassword: Type.Optional(Type.String({ minLength: 10 })),
 });
 export type IngestConfig = Static<typeof IngestConfigSchema>;
 
@@ -45,6 +48,8 @@ export const INGEST_ENV = {
   INGEST_LIVE_WINDOW_SECONDS: 'liveWindowSeconds',
   MEMSIGHT_AUTH_SECRET: 'authSecret',
   MEMSIGHT_DASHBOARD_URL: 'dashboardUrl',
+  MEMSIGHT_ADMIN_EMAIL: 'adminEmail',
+  MEMSIGHT_ADMIN_PASSWORD: 'adminPassword',
 } as const satisfies Record<string, keyof IngestConfig>;
 
 export function loadIngestConfig(env: Record<string, string | undefined>, overrides: Partial<IngestConfig> = {}): IngestConfig {

@@ -13,20 +13,41 @@ export interface SeriesQuery {
 }
 
 export async function getInstanceSeries(pool: pg.Pool, q: SeriesQuery): Promise<Map<string, [number, number | null][]>> {
-  const bucket = q.stepMs > 0 ? `date_bin(make_interval(secs => $5 / 1000.0), s.ts, timestamptz 'epoch')` : 's.ts';
-  const { rows } = await pool.query<{ metric: string; t: string; v: number | null }>(
-    `SELECT m.name AS metric, (extract(epoch FROM ${bucket}) * 1000)::float8 AS t, avg(s.values[array_position(ms.names, m.name)]) AS v
-       FROM samples s
-       JOIN metric_sets ms ON ms.id = s.metric_set_id
-       CROSS JOIN unnest($2::text[]) AS m(name)
+  const metrics = [...new Set(q.metrics)];
+  const series = new Map<string, [number, number | null][]>(metrics.map((m) => [m, []]));
+  if (metrics.length === 0) return series;
+  // One pass over the instance's rows: each metric's position is looked up once
+  // per metric set (a handful per instance), not once per row and metric, and
+  // every metric is a column of the same scan. Columns are numbered here, so
+  // no name of a metric is ever spliced into the SQL.
+  const k = metrics.map((_, i) => i + 1);
+  const grouped = q.stepMs > 0;
+  const bucket = grouped ? `date_bin(make_interval(secs => $5 / 1000.0), s.ts, timestamptz 'epoch')` : 's.ts';
+  const columns = k
+    .map((i) => (grouped ? `avg(s.values[pos.p[${i}]]) AS v${i}, count(pos.p[${i}]) > 0 AS h${i}` : `s.values[pos.p[${i}]] AS v${i}, pos.p[${i}] IS NOT NULL AS h${i}`))
+    .join(', ');
+  const { rows } = await pool.query<Record<string, number | boolean | null>>(
+    `WITH pos AS MATERIALIZED (
+       SELECT ms.id, ARRAY(SELECT array_position(ms.names, u.m) FROM unnest($2::text[]) WITH ORDINALITY AS u(m, k) ORDER BY u.k) AS p
+         FROM metric_sets ms
+        WHERE ms.id IN (SELECT DISTINCT metric_set_id FROM samples
+                         WHERE instance_id = $1 AND ts >= to_timestamp($3 / 1000.0) AND ts < to_timestamp($4 / 1000.0))
+     )
+     SELECT (extract(epoch FROM ${bucket}) * 1000)::float8 AS t, ${columns}
+       FROM samples s JOIN pos ON pos.id = s.metric_set_id
       WHERE s.instance_id = $1 AND s.ts >= to_timestamp($3 / 1000.0) AND s.ts < to_timestamp($4 / 1000.0)
-        AND m.name = ANY(ms.names)
-      GROUP BY 1, 2
-      ORDER BY 1, 2`,
-    q.stepMs > 0 ? [q.instanceId, q.metrics, q.fromMs, q.toMs, q.stepMs] : [q.instanceId, q.metrics, q.fromMs, q.toMs],
+      ${grouped ? 'GROUP BY 1' : ''}
+      ORDER BY 1`,
+    grouped ? [q.instanceId, metrics, q.fromMs, q.toMs, q.stepMs] : [q.instanceId, metrics, q.fromMs, q.toMs],
   );
-  const series = new Map<string, [number, number | null][]>(q.metrics.map((m) => [m, []]));
-  for (const r of rows) series.get(r.metric)!.push([Number(r.t), r.v === null ? null : Number(r.v)]);
+  for (const r of rows) {
+    const t = Number(r.t);
+    metrics.forEach((m, i) => {
+      if (!r[`h${i + 1}`]) return; // the metric was not in this tick's set: no point, rather than a gap
+      const v = r[`v${i + 1}`];
+      series.get(m)!.push([t, v === null ? null : Number(v)]);
+    });
+  }
   return series;
 }
 

@@ -13,6 +13,7 @@ import {
   type SubscribeAck,
 } from '@memsight/contracts';
 import { getInstance } from '../queries/list-instances';
+import { PROJECT_HEADER } from '../plugins/app/session-auth';
 
 interface SocketData {
   projectId: string;
@@ -49,9 +50,10 @@ export default fp(
       });
       app.io = io;
       io.use((socket, next) => {
-        const auth = socket.handshake.auth;
-        const key = Value.Check(SocketAuth, auth) ? auth.apiKey : undefined;
-        app.projectOf(socket.handshake.headers, key, 'read', false).then(
+        const auth = Value.Check(SocketAuth, socket.handshake.auth) ? socket.handshake.auth : {};
+        // The chosen project rides in `auth`, and is checked against the session's memberships like the header.
+        const headers = auth.project ? { ...socket.handshake.headers, [PROJECT_HEADER]: auth.project } : socket.handshake.headers;
+        app.projectOf(headers, auth.apiKey, 'read', false).then(
           (projectId) => {
             socket.data.projectId = projectId;
             next();

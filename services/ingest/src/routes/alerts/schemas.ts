@@ -15,7 +15,7 @@ export const listAlertsSchema = {
       kind: ListOf('leak, time-to-limit, fragmentation, resource-leak, gc, threshold; comma-separated or repeated'),
       appId: Type.Optional(Type.String({ format: 'uuid' })),
       instanceId: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
-      from: Type.Optional(Type.String({ description: 'Alerts that started at or after (ISO time or unix ms)' })),
+      from: Type.Optional(Type.String({ description: 'Alerts that started at or after (ISO time or unix ms). For alerts overlapping a range, as chart bands, see GET /api/instances/{instanceId}/alert-spans' })),
       to: Type.Optional(Type.String({ description: 'Alerts that started before (ISO time or unix ms)' })),
       cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
       limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: '1–500, default 100' })),

@@ -5,10 +5,27 @@ import { NotFoundError } from '../../lib/errors';
 import { listApps } from '../../queries/list-apps';
 import { getInstance, listInstances } from '../../queries/list-instances';
 import { getInstanceSeries, listInstanceMetrics } from '../../queries/get-instance-series';
-import { getInstanceSchema, getSeriesSchema, getSnapshotsSchema, listAppsSchema, listInstanceFiguresSchema, listInstancesSchema, listMetricsSchema } from './schemas';
+import { listAlertSpans } from '../../queries/list-alert-spans';
+import {
+  getInstanceSchema,
+  getOverviewSchema,
+  getSeriesSchema,
+  getSnapshotsSchema,
+  listAlertSpansSchema,
+  listAppDeploysSchema,
+  listAppsSchema,
+  listInstanceDeploysSchema,
+  listInstanceFiguresSchema,
+  listInstancesSchema,
+  listMetricsSchema,
+} from './schemas';
 import { getInstanceFigures } from './get-instance-figures';
 import { getInstanceSnapshots } from './get-instance-snapshots';
+import { getOverview } from './get-overview';
+import { listDeploys } from './list-deploys';
 import { resolveTimeRange } from '../../lib/time-range';
+
+const MAX_ALERT_SPANS = 500;
 
 const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
@@ -23,6 +40,26 @@ const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/apps', { schema: listAppsSchema }, async (request) => ({
     apps: await listApps(app.pool, request.projectId, liveSince()),
   }));
+
+  app.get('/api/overview', { schema: getOverviewSchema }, async (request) =>
+    getOverview(app.pool, request.projectId, app.clock.now(), liveSince()),
+  );
+
+  app.get('/api/apps/:appId/deploys', { schema: listAppDeploysSchema }, async (request) =>
+    listDeploys(app.pool, request.projectId, { appId: request.params.appId }, request.query, app.clock.now()),
+  );
+
+  app.get('/api/instances/:instanceId/deploys', { schema: listInstanceDeploysSchema }, async (request) =>
+    listDeploys(app.pool, request.projectId, { instanceId: request.params.instanceId }, request.query, app.clock.now()),
+  );
+
+  app.get('/api/instances/:instanceId/alert-spans', { schema: listAlertSpansSchema }, async (request) => {
+    const { instanceId } = request.params;
+    await requireInstance(request.projectId, instanceId);
+    const nowMs = app.clock.now();
+    const { fromMs, toMs } = resolveTimeRange(request.query, nowMs);
+    return { spans: await listAlertSpans(app.pool, request.projectId, instanceId, fromMs, toMs, nowMs, MAX_ALERT_SPANS) };
+  });
 
   app.get('/api/apps/:appId/instances', { schema: listInstancesSchema }, async (request) => ({
     instances: await listInstances(app.pool, request.projectId, request.params.appId, liveSince()),

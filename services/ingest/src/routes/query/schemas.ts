@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { AppList, InstanceFiguresList, InstanceList, InstanceSnapshots, InstanceSummary, SeriesResponse, MetricNameList, ErrorResponse } from '@memsight/contracts';
+import { AlertSpanList, AppList, DeployList, InstanceFiguresList, Overview, InstanceList, InstanceSnapshots, InstanceSummary, SeriesResponse, MetricNameList, ErrorResponse } from '@memsight/contracts';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
 const InstanceParams = Type.Object({ instanceId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
@@ -54,4 +54,37 @@ export const getSeriesSchema = {
     step: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$', description: 'Bucket width in ms (average per bucket); 0 = raw samples; default: range / 1000' })),
   }),
   response: { 200: SeriesResponse, ...errors },
+};
+
+export const getOverviewSchema = {
+  tags: ['query'],
+  summary: 'Every app with its last hour (RSS sparkline, worst growth, worst fragmentation, open alerts) and the leak suspects',
+  response: { 200: Overview, ...errors },
+};
+
+export const listAppDeploysSchema = {
+  tags: ['query'],
+  summary: "An app's deploy markers (first report of each version) with `at` in [from, to], oldest first; at most 500, the newest kept",
+  params: Type.Object({ appId: Type.String({ format: 'uuid' }) }),
+  querystring: Type.Object(TimeRange),
+  response: { 200: DeployList, ...errors },
+};
+
+export const listInstanceDeploysSchema = {
+  tags: ['query'],
+  summary: "The deploy markers of an instance's app with `at` in [from, to], oldest first; at most 500, the newest kept",
+  params: InstanceParams,
+  querystring: Type.Object(TimeRange),
+  response: { 200: DeployList, ...errors },
+};
+
+export const listAlertSpansSchema = {
+  tags: ['query'],
+  summary: "An instance's alerts as chart bands: those whose [startedAt, resolvedAt or now] overlaps [from, to], oldest first",
+  description:
+    'Unlike GET /api/alerts, whose from/to select by start time, this selects by overlap: an alert that started before `from` and is still open, ' +
+    'or resolved after `from`, is included. Same range parameters and defaults as the series route, so a chart asks both with one range. At most 500, the newest kept.',
+  params: InstanceParams,
+  querystring: Type.Object(TimeRange),
+  response: { 200: AlertSpanList, ...errors },
 };

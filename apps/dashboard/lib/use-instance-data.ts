@@ -1,0 +1,95 @@
+'use client';
+// Everything the instance page draws, for one time window: the instance, the
+// panels its metrics fill, their points, its alerts, deploys and snapshots.
+// Relative ranges of an hour or less are tailed live over socket.io; longer
+// ones are downsampled by the server and refreshed every 30 s; a custom range
+// is fixed and read once.
+import { useEffect, useRef, useState } from 'react';
+import { EVENTS, type AlertSpan, type AlertSummary, type DeployMarker, type InstanceSnapshots, type InstanceSummary } from '@memsight/contracts';
+import { api } from './api';
+import { mergePoints, type PointsByMetric } from './merge-points';
+import { panelsFor, type PanelSpec } from './panels';
+import { openGatewaySocket } from './socket';
+import { isLiveTail, isRaw, resolveWindow, spanOf, type TimeWindow } from './time-range';
+
+const PER_REQUEST = 50;
+const REFRESH_MS = 30_000;
+
+async function loadPoints(apiKey: string, id: string, metrics: string[], fromMs: number, toMs: number, step: number | undefined): Promise<PointsByMetric> {
+  const chunks = Array.from({ length: Math.ceil(metrics.length / PER_REQUEST) }, (_, i) => metrics.slice(i * PER_REQUEST, (i + 1) * PER_REQUEST));
+  const responses = await Promise.all(chunks.map((c) => api.series(apiKey, id, c, fromMs, toMs, step)));
+  return Object.fromEntries(responses.flatMap((r) => r.series.map((s) => [s.metric, s.points as [number, number | null][]])));
+}
+
+export interface InstanceData {
+  instance: InstanceSummary;
+  panels: PanelSpec[];
+  points: PointsByMetric;
+  /** Its newest alerts, for the list of open ones. */
+  alerts: AlertSummary[];
+  /** The alerts that overlap the range: the spans drawn on the charts. */
+  spans: AlertSpan[];
+  deploys: DeployMarker[];
+  snapshots: InstanceSnapshots;
+  fromMs: number;
+  toMs: number;
+}
+
+export function useInstanceData(apiKey: string, id: string, range: TimeWindow | null) {
+  const [data, setData] = useState<InstanceData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [liveStatus, setLiveStatus] = useState('connecting');
+  const [tick, setTick] = useState(0);
+  const windowRef = useRef<TimeWindow | null>(null);
+  windowRef.current = range;
+
+  useEffect(() => {
+    if (!range) return;
+    let cancelled = false;
+    void (async () => {
+      try {
+        const { fromMs, toMs } = resolveWindow(range, Date.now());
+        const [instance, { metrics }, { alerts }, { spans }, snapshots, { deploys }] = await Promise.all([
+          api.instance(apiKey, id),
+          api.metrics(apiKey, id, fromMs, toMs),
+          api.alerts(apiKey, new URLSearchParams({ instanceId: id, limit: '20' })),
+          api.alertSpans(apiKey, id, fromMs, toMs),
+          api.snapshots(apiKey, id, fromMs, toMs),
+          api.instanceDeploys(apiKey, id, fromMs, toMs),
+        ]);
+        const panels = panelsFor(metrics);
+        const points = await loadPoints(apiKey, id, panels.flatMap((p) => p.metrics), fromMs, toMs, isRaw(range) ? 0 : undefined);
+        if (cancelled) return;
+        setData({ instance, panels, points, alerts, spans, deploys, snapshots, fromMs, toMs });
+        setError(null);
+      } catch (err) {
+        if (!cancelled) setError((err as Error).message);
+      }
+    })();
+    // Long relative ranges are downsampled by the server: refreshed, not tailed. A custom range stays put.
+    const timer = range.kind === 'relative' && !isLiveTail(range) ? setTimeout(() => setTick((t) => t + 1), REFRESH_MS) : undefined;
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [apiKey, id, range, tick]);
+
+  useEffect(() => {
+    const socket = openGatewaySocket(apiKey);
+    socket.on('connect', () => {
+      socket.emit(EVENTS.subscribe, { instanceId: id }, (ack) => setLiveStatus(ack.ok ? 'live' : ack.error.message));
+    });
+    socket.on('connect_error', (err) => setLiveStatus(`offline: ${err.message}`));
+    socket.on(EVENTS.samplesAppended, (payload) => {
+      const w = windowRef.current;
+      if (payload.instanceId !== id || !w || !isLiveTail(w)) return;
+      const now = Date.now();
+      setData((prev) => prev && { ...prev, points: mergePoints(prev.points, payload, now - spanOf(w)), fromMs: now - spanOf(w), toMs: now + 60_000 });
+    });
+    return () => {
+      socket.close();
+    };
+  }, [apiKey, id]);
+
+  return { data, error, liveStatus };
+}

@@ -1,0 +1,71 @@
+// Per app, the last hour of memory as a sparkline: each instance's average
+// RSS per bucket, summed across the app's instances. Each instance's rows are
+// read through the (instance_id, ts) primary key from `sinceMs` on. RSS sits
+// at a different position in each metric set: the positions are looked up
+// once, as two arrays, rather than joined to every row.
+import type pg from 'pg';
+import type { Sparkline } from '@memsight/contracts';
+import type { InstanceOfApp } from './overview-instances';
+
+const SPARKLINES = `
+  WITH rss AS (
+    SELECT array_agg(id) AS sets, array_agg(array_position(names, 'process.memory.rss')) AS at
+      FROM metric_sets WHERE 'process.memory.rss' = ANY(names)
+  )
+  SELECT i.app_id AS "appId", date_part('epoch', b.t) * 1000 AS t, sum(b.v) AS v
+    FROM unnest($1::bigint[], $2::uuid[]) AS i(id, app_id)
+    CROSS JOIN LATERAL (
+      SELECT date_bin(make_interval(secs => $4 / 1000.0), s.ts, timestamptz 'epoch') AS t,
+             avg(s.values[(SELECT at FROM rss)[array_position((SELECT sets FROM rss), s.metric_set_id)]]) AS v
+        FROM samples s
+       WHERE s.instance_id = i.id AND s.ts >= to_timestamp($3 / 1000.0)
+       GROUP BY 1
+    ) b
+   GROUP BY i.app_id, b.t
+  -- Here, not as "b.v IS NOT NULL": pushed into the inner aggregate, that
+  -- filter made PostgreSQL compute the average twice (its subplans defeat the
+  -- sharing of identical aggregates).
+  HAVING sum(b.v) IS NOT NULL
+`;
+
+type BucketRow = { appId: string; t: number; v: number };
+
+async function bucketRows(pool: pg.Pool, instances: InstanceOfApp[], sinceMs: number, stepMs: number): Promise<BucketRow[]> {
+  const client = await pool.connect();
+  try {
+    // The planner prices 500 index range scans like one big query and JIT-compiles
+    // it, which took 0.5 s on the benchmark's fleet for a query that runs in a fifth of that.
+    await client.query('BEGIN READ ONLY');
+    await client.query('SET LOCAL jit = off');
+    const { rows } = await client.query<BucketRow>(SPARKLINES, [instances.map((i) => i.id), instances.map((i) => i.appId), sinceMs, stepMs]);
+    await client.query('COMMIT');
+    return rows;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+// One backend runs the query on one core: two halves of the fleet on two
+// connections finish in about half the time. An app whose instances fall in
+// both halves gets its buckets summed here.
+const PARALLEL_QUERIES = 2;
+
+export async function appRssSparklines(pool: pg.Pool, instances: InstanceOfApp[], sinceMs: number, stepMs: number): Promise<Map<string, Sparkline>> {
+  const size = Math.ceil(instances.length / PARALLEL_QUERIES);
+  const chunks = Array.from({ length: PARALLEL_QUERIES }, (_, n) => instances.slice(n * size, (n + 1) * size)).filter((c) => c.length > 0);
+  const results = await Promise.all(chunks.map((chunk) => bucketRows(pool, chunk, sinceMs, stepMs)));
+  const sums = new Map<string, Map<number, number>>();
+  for (const r of results.flat()) {
+    const buckets = sums.get(r.appId) ?? new Map<number, number>();
+    sums.set(r.appId, buckets.set(r.t, (buckets.get(r.t) ?? 0) + r.v));
+  }
+  const sparklines = new Map<string, Sparkline>();
+  for (const [appId, buckets] of sums) {
+    const t = [...buckets.keys()].sort((a, b) => a - b);
+    sparklines.set(appId, { t, v: t.map((bucket) => buckets.get(bucket)!) });
+  }
+  return sparklines;
+}

@@ -1,10 +1,13 @@
 import type { ReactNode } from 'react';
 import 'uplot/dist/uPlot.min.css';
 import './globals.css';
+import { InitialSessionProvider } from '../components/InitialSessionProvider';
+import { serverSessionUser } from '../lib/server-session';
 
 export const metadata = { title: 'memsight', description: 'Memory monitoring for Python and Node.js services' };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await serverSessionUser();
   return (
     <html lang="en">
       <body>
@@ -15,7 +18,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </nav>
           <span className="tagline">which instance leaks, since when, how fast</span>
         </header>
-        <main>{children}</main>
+        <main><InitialSessionProvider user={user}>{children}</InitialSessionProvider></main>
       </body>
     </html>
   );

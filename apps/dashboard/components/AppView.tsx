@@ -17,7 +17,6 @@ import { TimeRangePicker } from './TimeRangePicker';
 const LABELS: Record<Column, string> = {
   instance: 'instance', rss: 'RSS', growth: 'growth', fragmentation: 'fragmentation', gcPause: 'GC pause', fds: 'fds', threads: 'threads', version: 'version', worker: 'worker', lastSeen: 'last seen',
 };
-const CHARTED = 10;
 const PALETTE = ['#7a3cff', '#0e9384', '#dc6803', '#1570ef', '#c11574', '#4e5ba6', '#667085', '#ca8504', '#099250', '#d92d20'];
 
 export function AppView({ apiKey, appId }: { apiKey: string; appId: string }) {
@@ -36,17 +35,17 @@ export function AppView({ apiKey, appId }: { apiKey: string; appId: string }) {
     void (async () => {
       try {
         const { fromMs, toMs } = resolveWindow(range, Date.now());
-        const [{ apps }, { instances }, { instances: figures }, { deploys }] = await Promise.all([
+        // One round of requests: the top instances' RSS comes in one answer, chosen by the server.
+        const [{ apps }, { instances }, { instances: figures }, { deploys }, top] = await Promise.all([
           api.apps(apiKey),
           api.instances(apiKey, appId),
           api.figures(apiKey, appId),
           api.appDeploys(apiKey, appId, fromMs, toMs),
+          api.topSeries(apiKey, appId, fromMs, toMs, isRaw(range) ? 0 : undefined),
         ]);
         const byId = new Map(figures.map((f) => [f.instanceId, f]));
         const all = instances.map((instance) => ({ instance, figures: byId.get(instance.id) }));
-        const top = sortRows(all, 'rss', true).slice(0, CHARTED).filter((r) => r.instance.live);
-        const series = await Promise.all(top.map((r) => api.series(apiKey, r.instance.id, ['process.memory.rss'], fromMs, toMs, isRaw(range) ? 0 : undefined)));
-        const times = [...new Set(series.flatMap((s) => s.series[0]!.points.map((p) => p[0] as number)))].sort((a, b) => a - b);
+        const times = [...new Set(top.instances.flatMap((i) => i.points.map((p) => p[0] as number)))].sort((a, b) => a - b);
         const index = new Map(times.map((t, i) => [t, i]));
         if (cancelled) return;
         setApp(apps.find((a) => a.id === appId) ?? null);
@@ -54,10 +53,10 @@ export function AppView({ apiKey, appId }: { apiKey: string; appId: string }) {
         setMarks(chartMarks(deploys, [], fromMs, toMs, Date.now()));
         setChart({
           x: times.map((t) => t / 1000),
-          series: series.map((s, k) => {
+          series: top.instances.map((i, k) => {
             const values: (number | null)[] = new Array(times.length).fill(null);
-            for (const [t, v] of s.series[0]!.points) values[index.get(t as number)!] = v ?? null;
-            return { label: `${top[k]!.instance.host}:${top[k]!.instance.pid}`, color: PALETTE[k % PALETTE.length]!, values };
+            for (const [t, v] of i.points) values[index.get(t as number)!] = v ?? null;
+            return { label: `${i.host}:${i.pid}`, color: PALETTE[k % PALETTE.length]!, values };
           }),
         });
       } catch (err) {

@@ -2,14 +2,10 @@
 // Pages show only to a signed-in person: the session cookie then reaches the
 // API through this origin. Signed out, it asks for email and password.
 // Switching project remounts the page's views so that they fetch again.
-import { Fragment, useEffect, useState, type ReactNode } from 'react';
+import { Fragment, useContext, useEffect, useState, type ReactNode } from 'react';
+import { InitialSession, type SessionUser } from '../lib/initial-session';
 import { setProjectHeader } from '../lib/project';
 import { ProjectSwitcher } from './ProjectSwitcher';
-
-interface SessionUser {
-  email: string;
-  name: string;
-}
 
 async function currentUser(): Promise<SessionUser | null> {
   const res = await fetch('/api/auth/get-session', { cache: 'no-store' });
@@ -19,13 +15,17 @@ async function currentUser(): Promise<SessionUser | null> {
 }
 
 export function SessionGate({ children }: { children: (credential: string) => ReactNode }) {
-  const [user, setUser] = useState<SessionUser | null | undefined>(undefined);
+  // The server read the session cookie when it rendered this page: only when it could not does the browser ask.
+  const initial = useContext(InitialSession);
+  const [user, setUser] = useState<SessionUser | null | undefined>(initial);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [projectSwitches, setProjectSwitches] = useState(0);
-  useEffect(() => void currentUser().then(setUser, () => setUser(null)), []);
+  useEffect(() => {
+    if (initial === undefined) void currentUser().then(setUser, () => setUser(null));
+  }, [initial]);
 
   const signIn = async (e: React.FormEvent) => {
     e.preventDefault();

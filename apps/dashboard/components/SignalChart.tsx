@@ -9,6 +9,11 @@ import { formatValue, type ChartData } from '../lib/chart-data';
 import type { ChartMarks } from '../lib/chart-marks';
 import type { PanelUnit } from '../lib/panels';
 
+// uPlot touches the DOM when loaded, so it is imported in the browser only; asking for it as soon as
+// this module loads fetches it while the page waits for its data, not after.
+const loadUPlot = () => import('uplot');
+if (typeof window !== 'undefined') void loadUPlot();
+
 const SPAN_FILL: Record<string, string> = { critical: 'rgba(217, 45, 32, 0.12)', warning: 'rgba(220, 104, 3, 0.12)', info: 'rgba(21, 112, 239, 0.10)' };
 
 /** Paints the marks under the series: uPlot's `drawClear` hook runs after the grid is cleared, before lines. */
@@ -67,7 +72,7 @@ export function SignalChart({
 
   useEffect(() => {
     let disposed = false;
-    void import('uplot').then(({ default: UPlot }) => {
+    void loadUPlot().then(({ default: UPlot }) => {
       if (disposed || !host.current) return;
       const format = (v: number | null) => formatValue(unit, v);
       plot.current = new UPlot(

@@ -12,14 +12,7 @@ import { panelsFor, type PanelSpec } from './panels';
 import { openGatewaySocket } from './socket';
 import { isLiveTail, isRaw, resolveWindow, spanOf, type TimeWindow } from './time-range';
 
-const PER_REQUEST = 50;
 const REFRESH_MS = 30_000;
-
-async function loadPoints(apiKey: string, id: string, metrics: string[], fromMs: number, toMs: number, step: number | undefined): Promise<PointsByMetric> {
-  const chunks = Array.from({ length: Math.ceil(metrics.length / PER_REQUEST) }, (_, i) => metrics.slice(i * PER_REQUEST, (i + 1) * PER_REQUEST));
-  const responses = await Promise.all(chunks.map((c) => api.series(apiKey, id, c, fromMs, toMs, step)));
-  return Object.fromEntries(responses.flatMap((r) => r.series.map((s) => [s.metric, s.points as [number, number | null][]])));
-}
 
 export interface InstanceData {
   instance: InstanceSummary;
@@ -49,16 +42,17 @@ export function useInstanceData(apiKey: string, id: string, range: TimeWindow | 
     void (async () => {
       try {
         const { fromMs, toMs } = resolveWindow(range, Date.now());
-        const [instance, { metrics }, { alerts }, { spans }, snapshots, { deploys }] = await Promise.all([
+        // One round of requests: the signals answer carries every metric's name and series at once.
+        const [instance, signals, { alerts }, { spans }, snapshots, { deploys }] = await Promise.all([
           api.instance(apiKey, id),
-          api.metrics(apiKey, id, fromMs, toMs),
+          api.signals(apiKey, id, fromMs, toMs, isRaw(range) ? 0 : undefined),
           api.alerts(apiKey, new URLSearchParams({ instanceId: id, limit: '20' })),
           api.alertSpans(apiKey, id, fromMs, toMs),
           api.snapshots(apiKey, id, fromMs, toMs),
           api.instanceDeploys(apiKey, id, fromMs, toMs),
         ]);
-        const panels = panelsFor(metrics);
-        const points = await loadPoints(apiKey, id, panels.flatMap((p) => p.metrics), fromMs, toMs, isRaw(range) ? 0 : undefined);
+        const panels = panelsFor(signals.series.map((s) => s.metric));
+        const points: PointsByMetric = Object.fromEntries(signals.series.map((s) => [s.metric, s.points as [number, number | null][]]));
         if (cancelled) return;
         setData({ instance, panels, points, alerts, spans, deploys, snapshots, fromMs, toMs });
         setError(null);

@@ -4,12 +4,11 @@
 // validates rules) and the alerter (which runs them) agree on one set.
 import { Type, type Static, type TObject } from 'typebox';
 
-export const ALERT_KINDS = ['leak', 'time-to-limit', 'fragmentation', 'resource-leak', 'gc', 'threshold'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+import { ALERT_KINDS, SEVERITIES, type AlertKind, type Severity } from './names';
+
+export { ALERT_KINDS, SEVERITIES, type AlertKind, type Severity };
 export const AlertKindSchema = Type.Enum(ALERT_KINDS);
 
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
 export const SeveritySchema = Type.Enum(SEVERITIES);
 
 const Seconds = (def: number, min: number, max: number, description: string) =>

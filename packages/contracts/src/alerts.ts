@@ -7,8 +7,9 @@ import { AlertKindSchema, SeveritySchema } from './alert-rules';
 const IsoTime = Type.String({ format: 'date-time' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
-export const ALERT_STATES = ['pending', 'firing', 'resolved'] as const;
-export type AlertState = (typeof ALERT_STATES)[number];
+import { ALERT_STATES, type AlertState } from './names';
+
+export { ALERT_STATES, type AlertState };
 export const AlertStateSchema = Type.Enum(ALERT_STATES);
 
 export const Acknowledgement = Type.Object({

@@ -4,14 +4,7 @@ import { Type, type Static } from 'typebox';
 import { InstanceSummary } from './rest';
 import type { AlertTransitionEvent } from './alerts';
 
-export const EVENTS = {
-  samplesAppended: 'samples:appended',
-  instanceSeen: 'instance:seen',
-  subscribe: 'instance:subscribe',
-  unsubscribe: 'instance:unsubscribe',
-  /** An alert changed state. Missed ones: GET /api/alerts/transitions?after=<cursor>. */
-  alertTransition: 'alert:transition',
-} as const;
+export { EVENTS, rooms } from './names';
 
 /** The PostgreSQL NOTIFY channels between the services. */
 export const PG_CHANNELS = {
@@ -69,7 +62,3 @@ export interface ClientToServerEvents {
 }
 
 /** Room names, so server and tests agree on them. */
-export const rooms = {
-  project: (projectId: string) => `project:${projectId}`,
-  instance: (instanceId: string) => `instance:${instanceId}`,
-};

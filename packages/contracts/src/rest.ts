@@ -56,6 +56,23 @@ export const SeriesResponse = Type.Object(
   { $id: 'SeriesResponse' },
 );
 
+export const AppTopSeries = Type.Object(
+  {
+    appId: Type.String(),
+    metric: Type.String(),
+    unit: Type.Union([Type.String(), Type.Null()]),
+    from: IsoTime,
+    to: IsoTime,
+    stepMs: Type.Union([Type.Integer(), Type.Null()], { description: 'null = raw samples, no bucketing.' }),
+    instances: Type.Array(
+      Type.Object({ instanceId: Type.String(), host: Type.String(), pid: Type.Integer(), points: Type.Array(SeriesPoint) }),
+      { description: "The live instances with the largest newest value of the metric, largest first." },
+    ),
+  },
+  { $id: 'AppTopSeries' },
+);
+export type AppTopSeries = Static<typeof AppTopSeries>;
+
 export const MetricNameList = Type.Object(
   { instanceId: Type.String(), metrics: Type.Array(Type.String()) },
   { $id: 'MetricNameList' },

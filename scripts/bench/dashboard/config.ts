@@ -15,6 +15,8 @@ export const BenchDashboardConfigSchema = Type.Object({
   seedConnections: Type.Integer({ default: 2, minimum: 1, maximum: 8 }),
   runs: Type.Integer({ default: 5, minimum: 1 }),
   budgetMs: Type.Integer({ default: 1000, minimum: 1 }),
+  /** cold: every navigation in a new browser context (nothing cached: a first visit); warm: one context per page, as a person moving about the dashboard has. */
+  cache: Type.Union([Type.Literal('cold'), Type.Literal('warm')], { default: 'cold' }),
   /** Keep the stack's data directory (several GB) after the run, to look at it again. */
   keepData: Type.Boolean({ default: false }),
 });
@@ -31,6 +33,7 @@ const ENV = {
   BENCH_RUNS: 'runs',
   BENCH_BUDGET_MS: 'budgetMs',
   BENCH_KEEP_DATA: 'keepData',
+  BENCH_CACHE: 'cache',
 } as const satisfies Record<string, keyof BenchDashboardConfig>;
 
 export function loadBenchDashboardConfig(env: Record<string, string | undefined>): BenchDashboardConfig {

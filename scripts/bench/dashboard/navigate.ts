@@ -57,10 +57,11 @@ export function routeOf(url: URL): string {
   return counted.length ? `${path}?${counted.join('&')}` : path;
 }
 
-export async function firstView(browser: Browser, baseUrl: string, session: Session, spec: PageSpec, timeoutMs = 30_000): Promise<Navigation> {
-  const context = await browser.newContext({ storageState: session, viewport: { width: 1280, height: 900 } });
+/** A navigation in `shared` (a warm cache) when given, else in a context of its own (cold). */
+export async function firstView(browser: Browser, baseUrl: string, session: Session, spec: PageSpec, timeoutMs = 30_000, shared?: BrowserContext): Promise<Navigation> {
+  const context = shared ?? (await browser.newContext({ storageState: session, viewport: { width: 1280, height: 900 } }));
+  const page = await context.newPage();
   try {
-    const page = await context.newPage();
     const calls: (ApiCall & { startedAt: number; endedAt: number })[] = [];
     page.on('requestfinished', (request) => {
       const url = new URL(request.url());
@@ -94,7 +95,8 @@ export async function firstView(browser: Browser, baseUrl: string, session: Sess
     const lastApiMs = Math.max(0, ...used.map((c) => c.endedAt - startedAt));
     return { ms, documentMs, lastApiMs, apiCalls: used.map(({ startedAt: _s, endedAt: _e, ...c }) => c) };
   } finally {
-    await context.close();
+    if (shared) await page.close();
+    else await context.close();
   }
 }
 

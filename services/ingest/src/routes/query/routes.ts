@@ -7,8 +7,10 @@ import { getInstance, listInstances } from '../../queries/list-instances';
 import { getInstanceSeries, listInstanceMetrics } from '../../queries/get-instance-series';
 import { listAlertSpans } from '../../queries/list-alert-spans';
 import {
+  getAppTopSeriesSchema,
   getInstanceSchema,
   getOverviewSchema,
+  getSignalsSchema,
   getSeriesSchema,
   getSnapshotsSchema,
   listAlertSpansSchema,
@@ -22,6 +24,9 @@ import {
 import { getInstanceFigures } from './get-instance-figures';
 import { getInstanceSnapshots } from './get-instance-snapshots';
 import { getOverview } from './get-overview';
+import { getAppTopSeries } from './get-app-top-series';
+import { getInstanceSignals } from './get-instance-signals';
+import { findScope } from '../../queries/project-scope';
 import { listDeploys } from './list-deploys';
 import { resolveTimeRange } from '../../lib/time-range';
 
@@ -85,6 +90,20 @@ const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // Up to now, not an hour before `to`: a snapshot is taken every few minutes at most.
     const { fromMs, toMs } = resolveTimeRange(request.query, app.clock.now());
     return getInstanceSnapshots(app.pool, request.params.instanceId, fromMs, toMs + 1);
+  });
+
+  app.get('/api/instances/:instanceId/signals', { schema: getSignalsSchema }, async (request) => {
+    await requireInstance(request.projectId, request.params.instanceId);
+    return getInstanceSignals(app.pool, request.params.instanceId, resolveTimeRange(request.query, app.clock.now()));
+  });
+
+  app.get('/api/apps/:appId/top-series', { schema: getAppTopSeriesSchema }, async (request) => {
+    const { appId } = request.params;
+    if (!(await findScope(app.pool, request.projectId, appId, null)).app) throw new NotFoundError(`App ${appId} does not exist in this project.`);
+    const range = resolveTimeRange(request.query, app.clock.now());
+    const instances = await listInstances(app.pool, request.projectId, appId, liveSince());
+    const { metric = 'process.memory.rss', limit = '10' } = request.query;
+    return getAppTopSeries(app.pool, appId, instances, { metric, limit: Number(limit), ...range, nowMs: app.clock.now() });
   });
 
   app.get('/api/instances/:instanceId/series', { schema: getSeriesSchema }, async (request) => {

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { AlertSpanList, AppList, DeployList, InstanceFiguresList, Overview, InstanceList, InstanceSnapshots, InstanceSummary, SeriesResponse, MetricNameList, ErrorResponse } from '@memsight/contracts';
+import { AppTopSeries, AlertSpanList, AppList, DeployList, InstanceFiguresList, Overview, InstanceList, InstanceSnapshots, InstanceSummary, SeriesResponse, MetricNameList, ErrorResponse } from '@memsight/contracts';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
 const InstanceParams = Type.Object({ instanceId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
@@ -54,6 +54,29 @@ export const getSeriesSchema = {
     step: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$', description: 'Bucket width in ms (average per bucket); 0 = raw samples; default: range / 1000' })),
   }),
   response: { 200: SeriesResponse, ...errors },
+};
+
+const Step = Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$', description: 'Bucket width in ms (average per bucket); 0 = raw samples; default: range / 1000' }));
+
+export const getSignalsSchema = {
+  tags: ['query'],
+  summary: "Every series an instance reported in a time range, in one answer (at most 200 metrics, by name): what its page draws",
+  params: InstanceParams,
+  querystring: Type.Object({ ...TimeRange, step: Step }),
+  response: { 200: SeriesResponse, ...errors },
+};
+
+export const getAppTopSeriesSchema = {
+  tags: ['query'],
+  summary: "One metric's series for the live instances of an app with its largest newest values (RSS by default): the app's combined chart",
+  params: Type.Object({ appId: Type.String({ format: 'uuid' }) }),
+  querystring: Type.Object({
+    metric: Type.Optional(Type.String({ minLength: 1, maxLength: 200, default: 'process.memory.rss' })),
+    limit: Type.Optional(Type.String({ pattern: '^([1-9]|[1-4][0-9]|50)$', description: 'How many instances, 1–50; default 10' })),
+    ...TimeRange,
+    step: Step,
+  }),
+  response: { 200: AppTopSeries, ...errors },
 };
 
 export const getOverviewSchema = {

@@ -9,7 +9,7 @@ import { panelChart, type ChartData } from '../lib/chart-data';
 import { chartMarks, describeMarks } from '../lib/chart-marks';
 import { formatAgo, formatBytes } from '../lib/format';
 import type { PanelSpec } from '../lib/panels';
-import { checkCustom, windowFromQuery, windowLabel, windowToQuery, type TimeWindow } from '../lib/time-range';
+import { checkCustom, spanOf, windowFromQuery, windowLabel, windowToQuery, type TimeWindow } from '../lib/time-range';
 import { withForecast, withTrend, type Forecast } from '../lib/trend';
 import { useInstanceData } from '../lib/use-instance-data';
 import { AllocationTables } from './AllocationTables';
@@ -19,11 +19,11 @@ import { TimeRangePicker } from './TimeRangePicker';
 const FLOOR = 'v8js.memory.heap.used_after_gc';
 
 /** The panel's chart, with the lines fitted over it: RSS's forecast to the limit on the memory panel, the floor's trend on the heap panel. */
-function fittedChart(panel: PanelSpec, data: ChartData, limit: number | null): { data: ChartData; forecast: Forecast | null } {
+function fittedChart(panel: PanelSpec, data: ChartData, limit: number | null, horizonSec: number): { data: ChartData; forecast: Forecast | null } {
   if (panel.id === 'memory') {
     const rss = data.series.find((s, i) => panel.metrics[i] === 'process.memory.rss');
     const limits = data.series.find((s, i) => panel.metrics[i] === 'container.memory.limit')?.values.filter((v) => v !== null);
-    return rss ? withForecast(data, rss.label, limit ?? limits?.at(-1)) : { data, forecast: null };
+    return rss ? withForecast(data, rss.label, limit ?? limits?.at(-1), horizonSec) : { data, forecast: null };
   }
   if (panel.id === 'heap') {
     const floor = data.series.find((s, i) => panel.metrics[i] === FLOOR);
@@ -36,7 +36,8 @@ function forecastText(f: Forecast | null, nowSec: number): string | null {
   if (!f) return null;
   if (f.reachesAt === null) return `RSS is not rising over this range (${formatBytes(f.perHour)}/h): no limit ahead.`;
   const hours = (f.reachesAt - nowSec) / 3600;
-  const when = hours < 0 ? 'already past' : hours < 48 ? `in about ${hours.toFixed(hours < 10 ? 1 : 0)} h` : `in about ${(hours / 24).toFixed(0)} days`;
+  const when =
+    hours < 0 ? 'already past' : hours < 1 ? `in about ${Math.max(1, Math.round(hours * 60))} min` : hours < 48 ? `in about ${hours.toFixed(hours < 10 ? 1 : 0)} h` : `in about ${(hours / 24).toFixed(0)} days`;
   return `At ${formatBytes(f.perHour)}/h, RSS reaches the limit ${when} (${new Date(f.reachesAt * 1000).toLocaleString()}), if the trend holds.`;
 }
 
@@ -46,7 +47,9 @@ export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
   const { data, error, liveStatus } = useInstanceData(apiKey, id, range);
 
   const limit = data?.instance.memoryLimitBytes ?? null;
-  const charts = useMemo(() => (data?.panels ?? []).map((p) => ({ panel: p, ...fittedChart(p, panelChart(p, data!.points), limit) })), [data, limit]);
+  // The forecast reaches a third of the chosen range ahead at most.
+  const horizonSec = range ? spanOf(range) / 3000 : 0;
+  const charts = useMemo(() => (data?.panels ?? []).map((p) => ({ panel: p, ...fittedChart(p, panelChart(p, data!.points), limit, horizonSec) })), [data, limit, horizonSec]);
   const marks = useMemo(() => (data ? chartMarks(data.deploys, data.spans, data.fromMs, data.toMs, Date.now()) : undefined), [data]);
 
   const changeRange = (w: TimeWindow) => {

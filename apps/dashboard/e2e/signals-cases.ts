@@ -113,6 +113,7 @@ export function registerSignalCases(ctx: StackContext): void {
     assert.ok(Number(await memory.getAttribute('data-deploys')) >= 1, 'the new version is marked where it started');
     assert.match((await page.locator('[data-forecast]').textContent()) ?? '', /reaches the limit in about/);
     assert.match((await page.locator('[data-marks]').textContent()) ?? '', /deploy 1\.1\.0/, 'the marks are said in words too');
+    await page.setViewportSize({ width: 1200, height: 1100 });
     await page.screenshot({ path: path.join(ctx.root, 'artifacts/leak.png') });
     // The combined chart of the app marks the deploy as well.
     await page.goto(page.url().replace(/\/instances\/.*/, `/apps/${appId}`));

@@ -73,11 +73,11 @@ export interface Forecast {
 
 /**
  * RSS's forecast: the line fitted over the shown readings, drawn from the last
- * one on to where it meets the limit, or a third of the range ahead if that is
- * sooner (the chart must stay about the data). Nothing is added when the line
+ * one on to where it meets the limit, or `horizonSec` ahead (default: a third
+ * of the readings' span) if that is sooner: the chart must stay about the data. Nothing is added when the line
  * does not rise or no limit is known.
  */
-export function withForecast(data: ChartData, label: string, limit: number | null | undefined): { data: ChartData; forecast: Forecast | null } {
+export function withForecast(data: ChartData, label: string, limit: number | null | undefined, horizonSec?: number): { data: ChartData; forecast: Forecast | null } {
   const k = data.series.findIndex((s) => s.label === label);
   if (k < 0 || !limit || data.x.length < 2) return { data, forecast: null };
   const fit = fitLine(data.x, data.series[k]!.values);
@@ -85,7 +85,7 @@ export function withForecast(data: ChartData, label: string, limit: number | nul
   const forecast = { reachesAt: crossing(fit, limit), perHour: fit.slope * 3600 };
   if (forecast.reachesAt === null) return { data, forecast };
   const last = data.x.at(-1)!;
-  const end = Math.max(last + 1, Math.min(forecast.reachesAt, last + (last - data.x[0]!) / 3));
+  const end = Math.max(last + 1, Math.min(forecast.reachesAt, last + (horizonSec ?? (last - data.x[0]!) / 3)));
   const x = [...data.x, end];
   const series = data.series.map((s) => ({ ...s, values: [...s.values, null] }));
   const values: (number | null)[] = x.map(() => null);

@@ -8,8 +8,15 @@ import { getInstanceSeries, listInstanceMetrics } from '../../queries/get-instan
 /** More than any agent sends today; a runaway label set must not turn into a thousand-column scan. */
 export const MAX_SIGNALS = 200;
 
-export async function getInstanceSignals(pool: pg.Pool, instanceId: string, range: { fromMs: number; toMs: number; stepMs: number }): Promise<SeriesResponse> {
+type Range = { fromMs: number; toMs: number; stepMs: number };
+
+export async function getInstanceSignals(pool: pg.Pool, instanceId: string, range: Range): Promise<SeriesResponse> {
   const metrics = (await listInstanceMetrics(pool, instanceId, range.fromMs, range.toMs)).slice(0, MAX_SIGNALS);
+  return readSeries(pool, instanceId, metrics, range);
+}
+
+/** The named series of an instance as the API answers them, in the order asked, each with its unit. */
+export async function readSeries(pool: pg.Pool, instanceId: string, metrics: string[], range: Range): Promise<SeriesResponse> {
   const series = await getInstanceSeries(pool, { instanceId, metrics, ...range });
   return {
     instanceId,

@@ -1,10 +1,9 @@
 // The dashboard's read API. Every route is scoped to the caller's project.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { describeMetric } from '@memsight/contracts';
 import { NotFoundError } from '../../lib/errors';
 import { listApps } from '../../queries/list-apps';
 import { getInstance, listInstances } from '../../queries/list-instances';
-import { getInstanceSeries, listInstanceMetrics } from '../../queries/get-instance-series';
+import { listInstanceMetrics } from '../../queries/get-instance-series';
 import { listAlertSpans } from '../../queries/list-alert-spans';
 import {
   getAppTopSeriesSchema,
@@ -25,7 +24,7 @@ import { getInstanceFigures } from './get-instance-figures';
 import { getInstanceSnapshots } from './get-instance-snapshots';
 import { getOverview } from './get-overview';
 import { getAppTopSeries } from './get-app-top-series';
-import { getInstanceSignals } from './get-instance-signals';
+import { getInstanceSignals, readSeries } from './get-instance-signals';
 import { findScope } from '../../queries/project-scope';
 import { listDeploys } from './list-deploys';
 import { resolveTimeRange } from '../../lib/time-range';
@@ -109,16 +108,7 @@ const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/instances/:instanceId/series', { schema: getSeriesSchema }, async (request) => {
     const { instanceId } = request.params;
     await requireInstance(request.projectId, instanceId);
-    const metrics = [request.query.metric].flat();
-    const range = resolveTimeRange(request.query, app.clock.now());
-    const series = await getInstanceSeries(app.pool, { instanceId, metrics, ...range });
-    return {
-      instanceId,
-      from: new Date(range.fromMs).toISOString(),
-      to: new Date(range.toMs).toISOString(),
-      stepMs: range.stepMs === 0 ? null : range.stepMs,
-      series: metrics.map((metric) => ({ metric, unit: describeMetric(metric)?.unit ?? null, points: series.get(metric) ?? [] })),
-    };
+    return readSeries(app.pool, instanceId, [request.query.metric].flat(), resolveTimeRange(request.query, app.clock.now()));
   });
 };
 

@@ -105,7 +105,7 @@ export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
           {chart.x.length === 0 ? (
             <p className="muted">No samples in this range.</p>
           ) : (
-            <SignalChart data={chart} unit={panel.unit} syncKey={`instance-${id}`} marks={marks} onZoom={zoom} />
+            <SignalChart data={chart} unit={panel.unit} syncKey={`instance-${id}`} marks={marks} xRange={[data.fromMs / 1000, data.toMs / 1000]} onZoom={zoom} />
           )}
         </section>
       ))}

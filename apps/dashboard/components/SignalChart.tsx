@@ -34,14 +34,19 @@ function paintMarks(u: uPlot, marks: ChartMarks | undefined): void {
   ctx.setLineDash([3, 3]);
   ctx.lineWidth = devicePixelRatio;
   ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+  let lastLabel = -Infinity;
+  let row = 0;
   for (const d of marks.deploys) {
     const x = u.valToPos(d.at, 'x', true);
     if (x < left || x > left + width) continue;
+    // Deploys close together get their labels on successive lines, not on top of each other.
+    row = x - lastLabel < 48 * devicePixelRatio ? row + 1 : 0;
+    lastLabel = x;
     ctx.beginPath();
     ctx.moveTo(x, top);
     ctx.lineTo(x, top + height);
     ctx.stroke();
-    ctx.fillText(d.label, x + 3 * devicePixelRatio, top + 12 * devicePixelRatio);
+    ctx.fillText(d.label, x + 3 * devicePixelRatio, top + (12 + 13 * (row % 4)) * devicePixelRatio);
   }
   ctx.restore();
 }
@@ -52,6 +57,7 @@ export function SignalChart({
   syncKey,
   height = 220,
   marks,
+  xRange,
   onZoom,
 }: {
   data: ChartData;
@@ -59,6 +65,8 @@ export function SignalChart({
   syncKey: string;
   height?: number;
   marks?: ChartMarks;
+  /** unix seconds: the window asked for, shown whole (as Grafana does) even where it holds no samples, so a deploy before the first one shows */
+  xRange?: [number, number];
   /** unix ms of a range dragged across the chart */
   onZoom?: (fromMs: number, toMs: number) => void;
 }) {
@@ -66,6 +74,8 @@ export function SignalChart({
   const plot = useRef<uPlot | null>(null);
   const marksRef = useRef(marks);
   marksRef.current = marks;
+  const xRangeRef = useRef(xRange);
+  xRangeRef.current = xRange;
   const zoomRef = useRef(onZoom);
   zoomRef.current = onZoom;
   const labels = data.series.map((s) => s.label).join('|');
@@ -85,7 +95,16 @@ export function SignalChart({
             ...data.series.map((s) => ({ label: s.label, stroke: s.color, width: s.dash ? 1.5 : 2, dash: s.dash, spanGaps: s.spanGaps, value: (_u: uPlot, v: number | null) => format(v) })),
           ],
           axes: [{}, { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => format(t)), size: 70 }],
-          scales: { x: { time: true } },
+          scales: {
+            x: {
+              time: true,
+              // The window, widened to any readings or forecast beyond it.
+              range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => {
+                const w = xRangeRef.current;
+                return w ? [Math.min(min, w[0]), Math.max(max, w[1])] : [min, max];
+              },
+            },
+          },
           hooks: {
             drawClear: [(u: uPlot) => paintMarks(u, marksRef.current)],
             setSelect: [

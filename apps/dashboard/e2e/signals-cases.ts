@@ -4,6 +4,7 @@
 // forecast, the deploy and the alert's span. Custom ranges, and every page at
 // phone width. Registered by stack.test.ts, which owns the one stack.
 import { test } from 'node:test';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
@@ -17,6 +18,8 @@ export interface StackContext {
   root: string;
   ingestUrl: string;
   apiKey: string;
+  /** The banner's agent key: what a monitored service holds. */
+  agentKey: string;
   signedIn: (path?: string, viewport?: { width: number; height: number }) => Promise<Page>;
 }
 
@@ -41,19 +44,40 @@ function leakingBatch(agentId: string, startedAt: number, seq: number) {
   const samples = Array.from({ length: 61 }, (_, i) => {
     const ts = nowMs - (60 - i) * 10_000;
     const rss = 150 * MB + ((ts - startedAt) / 60_000) * 12 * MB;
-    return { ts, values: [rss, rss * 0.6] };
+    return { ts, values: [rss, rss * 0.6, rss * 0.5] };
   });
   return {
     ...golden,
     seq,
     instance: { ...golden.instance, id: agentId, appVersion: '1.1.0', pid: 778, startedAt, memoryLimitBytes: LIMIT },
-    metrics: ['process.memory.rss', 'nodejs.memory.heap_used'],
+    metrics: ['process.memory.rss', 'nodejs.memory.heap_used', 'v8js.memory.heap.used_after_gc'],
     samples,
     snapshots: undefined,
   };
 }
 
 export function registerSignalCases(ctx: StackContext): void {
+  test('real agents in child processes, Node and Python, show up with their charts drawn', async () => {
+    const stamp = Date.now();
+    const agentEnv = { ...process.env, MEMSIGHT_ENDPOINT: ctx.ingestUrl, MEMSIGHT_API_KEY: ctx.agentKey, MEMSIGHT_INTERVAL: '1', MEMSIGHT_FLUSH_INTERVAL: '1', MEMSIGHT_LOG_LEVEL: 'warning' };
+    const children: ChildProcess[] = [
+      spawn(process.execPath, ['--import', '@memsight/agent/register', '-e', 'setInterval(() => {}, 1000)'], { cwd: ctx.root, env: { ...agentEnv, MEMSIGHT_APP: `real-node-${stamp}` }, stdio: 'ignore' }),
+      spawn('python3', ['-m', 'memsight', 'run', '--', 'python3', '-c', 'import time; time.sleep(120)'], { cwd: path.join(ctx.root, 'agents/python'), env: { ...agentEnv, MEMSIGHT_APP: `real-python-${stamp}` }, stdio: 'ignore' }),
+    ];
+    try {
+      for (const app of [`real-node-${stamp}`, `real-python-${stamp}`]) {
+        const page = await ctx.signedIn('/');
+        await page.locator(`[data-app-link="${app}"]`).click({ timeout: 30_000 });
+        await page.locator('table[data-table="instances"] tbody tr a').first().click({ timeout: 20_000 });
+        await page.waitForFunction(() => Number(document.querySelector('[data-panel="memory"] .chart')?.getAttribute('data-points')) >= 2, null, { timeout: 30_000 });
+        await page.locator(`[data-panel="${app.startsWith('real-node') ? 'v8-spaces' : 'gc-collections'}"] .chart canvas`).waitFor({ timeout: 10_000 });
+        await page.close();
+      }
+    } finally {
+      for (const c of children) c.kill('SIGTERM');
+    }
+  });
+
   test("a Python instance's page shows its pymalloc and GC charts, allocation sites with tracebacks, and object types", async () => {
     const batch = rebaseBatch(readGolden('valid', 'python-batch'), Date.now());
     batch.instance.id = `browser-py-${Date.now()}`;
@@ -80,21 +104,37 @@ export function registerSignalCases(ctx: StackContext): void {
   let serverId = '';
   let appId = '';
 
-  test('a leak toward the limit is ranked on the overview, and its page draws the forecast, the deploy and the alert span', async () => {
+  test('a leak alert appears live; the leak is ranked on the overview, and its page draws the forecast, the floor trend, the deploy and the alert span', async () => {
     await call(ctx, 'POST', '/v1/ingest', leakingBatch(agentId, startedAt, 1));
     const { apps } = await call(ctx, 'GET', '/api/apps');
     appId = apps.find((a: { name: string }) => a.name === 'gateway').id;
     const { instances } = await call(ctx, 'GET', `/api/apps/${appId}/instances`);
     serverId = instances.find((i: { agentInstanceId: string }) => i.agentInstanceId === agentId).id;
-    // The real alerter, with a rule for this instance that needs two minutes of data rather than fifteen.
+    // The real alerter, with rules for this instance that need two minutes of data rather than fifteen.
+    const quick = { windowSeconds: 900, minSpanSeconds: 120, warmupSeconds: 0 };
+    await call(ctx, 'POST', '/api/rules', { kind: 'leak', name: 'Leak (browser test)', instanceId: serverId, forSeconds: 0, params: quick });
     await call(ctx, 'POST', '/api/rules', {
       kind: 'time-to-limit', name: 'Limit ahead (browser test)', instanceId: serverId, forSeconds: 0,
-      params: { windowSeconds: 900, minSpanSeconds: 120, warmupSeconds: 0, horizonSeconds: 86400, limitBytes: LIMIT },
+      params: { ...quick, horizonSeconds: 86400, limitBytes: LIMIT },
     });
+
+    // The alerts page is open before the leak is found: its row must come over socket.io, with no reload.
+    const alerts = await ctx.signedIn('/alerts');
+    await alerts.locator('[data-live-status="live"]').waitFor({ timeout: 20_000 });
+    await alerts.evaluate(() => ((window as unknown as { loadedOnce: boolean }).loadedOnce = true));
+    const leakRow = alerts.locator('tr[data-kind="leak"][data-state="firing"]', { hasText: 'Leak (browser test)' });
+    let seq = 2;
+    for (; !(await leakRow.count()) && seq < 40; seq++) {
+      await call(ctx, 'POST', '/v1/ingest', leakingBatch(agentId, startedAt, seq));
+      await leakRow.waitFor({ timeout: 3_000 }).catch(() => {});
+    }
+    await leakRow.waitFor({ timeout: 5_000 });
+    assert.equal(await alerts.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce), true, 'the leak alert arrived with no reload');
+    await alerts.close();
 
     const page = await ctx.signedIn('/');
     const suspect = page.locator(`tr[data-suspect="${serverId}"]`);
-    for (let seq = 2; !(await suspect.count()) && seq < 40; seq++) {
+    for (; !(await suspect.count()) && seq < 60; seq++) {
       await call(ctx, 'POST', '/v1/ingest', leakingBatch(agentId, startedAt, seq));
       await suspect.waitFor({ timeout: 3_000 }).catch(() => {});
     }
@@ -112,6 +152,8 @@ export function registerSignalCases(ctx: StackContext): void {
     await page.waitForFunction(() => Number(document.querySelector('[data-panel="memory"] .chart')?.getAttribute('data-alert-spans')) > 0, null, { timeout: 20_000 });
     assert.ok(Number(await memory.getAttribute('data-deploys')) >= 1, 'the new version is marked where it started');
     assert.match((await page.locator('[data-forecast]').textContent()) ?? '', /reaches the limit in about/);
+    await page.locator('[data-panel="heap"] .chart canvas').waitFor({ timeout: 5_000 });
+    assert.match((await page.locator('[data-panel="heap"]').textContent()) ?? '', /floor trend \(\+\d/, "the heap floor's fitted trend is in the legend");
     assert.match((await page.locator('[data-marks]').textContent()) ?? '', /deploy 1\.1\.0/, 'the marks are said in words too');
     await page.setViewportSize({ width: 1200, height: 1100 });
     await page.screenshot({ path: path.join(ctx.root, 'artifacts/leak.png') });

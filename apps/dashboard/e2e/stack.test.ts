@@ -266,6 +266,7 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     root,
     get ingestUrl() { return ingestUrl; },
     get apiKey() { return apiKey; },
+    get agentKey() { return /Agent key:\s+(\S+)/.exec(stdout)![1]!; },
     signedIn: (p, viewport) => signedIn(p, viewport),
   });
 

@@ -9,7 +9,11 @@ export function Sparkline({ t, v, width = 120, height = 28, label }: { t: number
   return (
     <svg className="spark" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={words} data-sparkline={t.length}>
       <title>{words}</title>
-      <path d={sparklinePath(t, v, width, height)} fill="none" stroke="#7a3cff" strokeWidth={1.5} />
+      {t.length === 1 ? (
+        <circle cx={width / 2} cy={height / 2} r={2} fill="#7a3cff" /> // one minute of data: a dot, as a lone path point draws nothing
+      ) : (
+        <path d={sparklinePath(t, v, width, height)} fill="none" stroke="#7a3cff" strokeWidth={1.5} />
+      )}
     </svg>
   );
 }

@@ -64,6 +64,10 @@ describe('socket.io gateway: the project of a signed-in person', () => {
     assert.deepEqual(ack, { ok: true });
   });
 
+  test('a malformed project is refused at the handshake with what to send', async () => {
+    await assert.rejects(connected(open({ project: 'not-a-uuid' })), /must be the id \(a UUID\)/);
+  });
+
   test('a project the person is not in is refused at the handshake', async () => {
     const stranger = await createTenant('gateway-project-stranger');
     try {

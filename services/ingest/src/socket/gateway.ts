@@ -50,10 +50,15 @@ export default fp(
       });
       app.io = io;
       io.use((socket, next) => {
-        const auth = Value.Check(SocketAuth, socket.handshake.auth) ? socket.handshake.auth : {};
+        const raw = (socket.handshake.auth ?? {}) as Record<string, unknown>;
+        const key = Value.Check(SocketAuth.properties.apiKey, raw.apiKey) ? (raw.apiKey as string | undefined) : undefined;
+        if (raw.project !== undefined && !Value.Check(SocketAuth.properties.project, raw.project)) {
+          return next(new Error('auth.project must be the id (a UUID) of one of your projects, as GET /api/me lists them.'));
+        }
         // The chosen project rides in `auth`, and is checked against the session's memberships like the header.
-        const headers = auth.project ? { ...socket.handshake.headers, [PROJECT_HEADER]: auth.project } : socket.handshake.headers;
-        app.projectOf(headers, auth.apiKey, 'read', false).then(
+        const project = raw.project as string | undefined;
+        const headers = project ? { ...socket.handshake.headers, [PROJECT_HEADER]: project } : socket.handshake.headers;
+        app.projectOf(headers, key, 'read', false).then(
           (projectId) => {
             socket.data.projectId = projectId;
             next();

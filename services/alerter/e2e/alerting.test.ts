@@ -142,7 +142,8 @@ describe('leaky apps → alerts, live and by email, through crashes and an SMTP 
     await until('the fragmentation alert', () => eventFor('py-fragmentation', 'fragmentation', 'firing'), 60_000, logs);
     const { alerts } = await api<AlertList>('/api/alerts?limit=500');
     const of = (app: string) => alerts.filter((a) => a.appName === app).map((a) => `${a.kind}:${a.state}`);
-    assert.deepEqual(of('py-fragmentation').filter((k) => k.startsWith('leak')), [], 'not even a pending leak alert');
+    const leaks = alerts.filter((a) => a.appName === 'py-fragmentation' && a.kind === 'leak');
+    assert.deepEqual(of('py-fragmentation').filter((k) => k.startsWith('leak')), [], `not even a pending leak alert: ${leaks.map((a) => `${a.startedAt} ${a.summary}`).join('; ')}`);
     assert.deepEqual(of('py-healthy'), []);
     assert.deepEqual(of('node-cache-leak').filter((k) => !k.startsWith('leak')), [], 'a heap leak is a leak, nothing else');
   });

@@ -10,7 +10,8 @@ import { formatValue, type ChartData } from '../lib/chart-data';
 import { formatAgo, formatBytes } from '../lib/format';
 import { chartMarks, describeMarks, type ChartMarks } from '../lib/chart-marks';
 import { COLUMNS, sortRows, type Column, type InstanceRow } from '../lib/instance-table';
-import { checkCustom, isRaw, resolveWindow, windowFromQuery, windowLabel, windowToQuery, type TimeWindow } from '../lib/time-range';
+import { checkCustom, isRaw, resolveWindow, windowLabel } from '../lib/time-range';
+import { useUrlWindow } from '../lib/use-url-window';
 import { SignalChart } from './SignalChart';
 import { TimeRangePicker } from './TimeRangePicker';
 
@@ -24,8 +25,7 @@ export function AppView({ apiKey, appId }: { apiKey: string; appId: string }) {
   const [rows, setRows] = useState<InstanceRow[] | null>(null);
   const [chart, setChart] = useState<ChartData | null>(null);
   const [marks, setMarks] = useState<ChartMarks | undefined>(undefined);
-  const [range, setRange] = useState<TimeWindow | null>(null);
-  useEffect(() => setRange(windowFromQuery(new URLSearchParams(window.location.search))), []);
+  const [range, changeRange] = useUrlWindow();
   const [sort, setSort] = useState<{ by: Column; descending: boolean }>({ by: 'rss', descending: true });
   const [error, setError] = useState<string | null>(null);
 
@@ -68,10 +68,6 @@ export function AppView({ apiKey, appId }: { apiKey: string; appId: string }) {
     };
   }, [apiKey, appId, range]);
 
-  const changeRange = (w: TimeWindow) => {
-    history.replaceState(null, '', windowToQuery(w));
-    setRange(w);
-  };
 
   const sorted = useMemo(() => (rows ? sortRows(rows, sort.by, sort.descending) : []), [rows, sort]);
   if (error) return <p className="error" role="alert">Could not load this app: {error}</p>;

@@ -4,15 +4,16 @@
 // trend of its floor, where RSS went, spaces and allocators, fragmentation,
 // GC, resources, the event loop). Deploys and alert spans are marked on every
 // chart. The range lives in the URL; dragging across a chart narrows it.
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { panelChart, type ChartData } from '../lib/chart-data';
 import { chartMarks, describeMarks } from '../lib/chart-marks';
 import { formatAgo, formatBytes } from '../lib/format';
 import type { PanelSpec } from '../lib/panels';
-import { checkCustom, spanOf, windowFromQuery, windowLabel, windowToQuery, type TimeWindow } from '../lib/time-range';
+import { checkCustom, spanOf, windowLabel } from '../lib/time-range';
 import { withForecast, withTrend, type Forecast } from '../lib/trend';
 import { useInstanceData } from '../lib/use-instance-data';
 import { AllocationTables } from './AllocationTables';
+import { useUrlWindow } from '../lib/use-url-window';
 import { SignalChart } from './SignalChart';
 import { TimeRangePicker } from './TimeRangePicker';
 
@@ -42,8 +43,7 @@ function forecastText(f: Forecast | null, nowSec: number): string | null {
 }
 
 export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
-  const [range, setRange] = useState<TimeWindow | null>(null);
-  useEffect(() => setRange(windowFromQuery(new URLSearchParams(window.location.search))), []);
+  const [range, changeRange] = useUrlWindow();
   const { data, error, liveStatus } = useInstanceData(apiKey, id, range);
 
   const limit = data?.instance.memoryLimitBytes ?? null;
@@ -52,10 +52,6 @@ export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
   const charts = useMemo(() => (data?.panels ?? []).map((p) => ({ panel: p, ...fittedChart(p, panelChart(p, data!.points), limit, horizonSec) })), [data, limit, horizonSec]);
   const marks = useMemo(() => (data ? chartMarks(data.deploys, data.spans, data.fromMs, data.toMs, Date.now()) : undefined), [data]);
 
-  const changeRange = (w: TimeWindow) => {
-    history.replaceState(null, '', windowToQuery(w));
-    setRange(w);
-  };
 
   // A drag narrower than the shortest custom range is a click, not a zoom.
   const zoom = (fromMs: number, toMs: number) => {

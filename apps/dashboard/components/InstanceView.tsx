@@ -4,6 +4,7 @@
 // trend of its floor, where RSS went, spaces and allocators, fragmentation,
 // GC, resources, the event loop). Deploys and alert spans are marked on every
 // chart. The range lives in the URL; dragging across a chart narrows it.
+import { ExportCsv } from './ExportCsv';
 import { useMemo } from 'react';
 import { panelChart, type ChartData } from '../lib/chart-data';
 import { chartMarks, describeMarks } from '../lib/chart-marks';
@@ -97,6 +98,7 @@ export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
       {charts.map(({ panel, data: chart }) => (
         <section className="card" key={panel.id} data-panel={panel.id} aria-labelledby={`panel-${panel.id}`}>
           <h2 id={`panel-${panel.id}`}>{panel.title}</h2>
+          {chart.x.length > 0 && <ExportCsv instanceId={id} metrics={panel.metrics} fromMs={data.fromMs} toMs={data.toMs} />}
           {panel.id === 'memory' && forecast && <p className="muted small" data-forecast>{forecast}</p>}
           {chart.x.length === 0 ? (
             <p className="muted">No samples in this range.</p>
@@ -109,3 +111,4 @@ export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
     </>
   );
 }
+

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { accessibilityProblems, CHROMIUM_ARGS, signedInPages } from './browser';
@@ -104,6 +104,10 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
 
     await postBatch(Date.now(), 2); // the next minute, pushed over socket.io
     await page.waitForFunction(() => document.querySelector('[data-panel="memory"] .chart')?.getAttribute('data-points') === '12', null, { timeout: 20_000 });
+    // A chart's range exports as CSV: a time column, then its metrics, a row per sample time.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-panel="memory"] [data-export-csv]').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
+    assert.ok(csv[0]!.startsWith('time,') && csv[0]!.includes('process.memory.rss') && csv.length - 1 >= 12, csv.slice(0, 3).join(' | '));
     mkdirSync(path.join(root, 'artifacts'), { recursive: true });
     await page.screenshot({ path: path.join(root, 'artifacts/dashboard.png') });
     assert.deepEqual(await accessibilityProblems(page), [], 'the instance page has no serious accessibility violations');

@@ -40,6 +40,12 @@ export const SeriesPoint = Type.Array(Type.Union([Type.Number(), Type.Null()]), 
   maxItems: 2,
   description: '[unix ms, value]',
 });
+export const SeriesResolution = Type.Union([Type.Literal('raw'), Type.Literal('1m'), Type.Literal('1h')], {
+  description: 'What the points were read from: raw samples, or minute or hour rollups (the most recent buckets are always read from raw samples).',
+});
+export const SeriesAggregate = Type.Union([Type.Literal('avg'), Type.Literal('min'), Type.Literal('max'), Type.Literal('last')], {
+  description: "How a bucket's values became its point: mean, min (the lower envelope: a memory level's floor), max, or last.",
+});
 export const Series = Type.Object({
   metric: Type.String(),
   unit: Type.Union([Type.String(), Type.Null()]),
@@ -51,6 +57,8 @@ export const SeriesResponse = Type.Object(
     from: IsoTime,
     to: IsoTime,
     stepMs: Type.Union([Type.Integer(), Type.Null()], { description: 'null = raw samples, no bucketing.' }),
+    resolution: SeriesResolution,
+    aggregate: SeriesAggregate,
     series: Type.Array(Series),
   },
   { $id: 'SeriesResponse' },
@@ -64,6 +72,7 @@ export const AppTopSeries = Type.Object(
     from: IsoTime,
     to: IsoTime,
     stepMs: Type.Union([Type.Integer(), Type.Null()], { description: 'null = raw samples, no bucketing.' }),
+    resolution: SeriesResolution,
     instances: Type.Array(
       Type.Object({ instanceId: Type.String(), host: Type.String(), pid: Type.Integer(), points: Type.Array(SeriesPoint) }),
       { description: "The live instances with the largest newest value of the metric, largest first." },

@@ -1,6 +1,9 @@
 export { startEmbeddedPostgres, type RunningPostgres, type EmbeddedOptions } from './embedded';
 export { migrate, listMigrations, MigrationError, type MigrationResult } from './migrate';
-export { ensureSamplePartitions, partitionName } from './partitions';
+export { ensureSamplePartitions, ensurePartitions, ensureAllPartitions, listPartitions, partitionName, partitionOf, type PartitionedTable } from './partitions';
+export { applyRetention, DEFAULT_RETENTION_DAYS, type RetentionDays, type RetentionOutcome } from './retention';
+export { rollUpRange, rollUpReceived, RESOLUTION_MS, type Resolution } from './rollups';
+export { rollUpPass, readRollupProgress, type RollerOptions, type RollerPass, type RollupProgress } from './roller';
 export { createPool } from './pool';
 export { createPrisma, type PrismaClient } from './prisma';
 export { createApiKey, createProject, revokeApiKey, generateApiKey, hashApiKey, API_KEY_PREFIX, type ApiKeyScope } from './api-keys';

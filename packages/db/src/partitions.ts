@@ -1,37 +1,85 @@
-// The samples table is partitioned by UTC day. Partitions are created ahead of
-// need (and for the accepted backfill window) so an insert never finds a gap.
+// Every time-keyed table is partitioned by range of its time column: raw
+// samples, snapshots and minute rollups by UTC day, hour rollups by UTC month.
+// Partitions are created ahead of need (and for the accepted backfill window)
+// so an insert never finds a gap, and retention drops whole partitions.
 import type pg from 'pg';
 
 const DAY_MS = 86_400_000;
 
-export function partitionName(dayStartMs: number): string {
-  return `samples_p${new Date(dayStartMs).toISOString().slice(0, 10).replaceAll('-', '')}`;
+export type PartitionedTable = 'samples' | 'snapshots' | 'rollups_1m' | 'rollups_1h';
+export const PARTITIONED_TABLES: readonly PartitionedTable[] = ['samples', 'snapshots', 'rollups_1m', 'rollups_1h'];
+
+/** Hour rollups are 24 rows per instance a day: a month per partition keeps their count small over two years. */
+const BY_MONTH = new Set<PartitionedTable>(['rollups_1h']);
+
+export interface Partition {
+  name: string;
+  fromMs: number;
+  toMs: number;
 }
 
-/** Creates daily partitions covering [fromMs, toMs]. Idempotent; returns the names created. */
-export async function ensureSamplePartitions(pool: pg.Pool, fromMs: number, toMs: number): Promise<string[]> {
-  const existing = await pool.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent = 'samples'::regclass`,
+/** The partition of `table` that holds `ms`. */
+export function partitionOf(table: PartitionedTable, ms: number): Partition {
+  const d = new Date(ms);
+  if (BY_MONTH.has(table)) {
+    const fromMs = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+    const toMs = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    return { name: `${table}_p${d.toISOString().slice(0, 7).replace('-', '')}`, fromMs, toMs };
+  }
+  const fromMs = Math.floor(ms / DAY_MS) * DAY_MS;
+  return { name: `${table}_p${new Date(fromMs).toISOString().slice(0, 10).replaceAll('-', '')}`, fromMs, toMs: fromMs + DAY_MS };
+}
+
+/** The daily samples partition's name (kept for callers that think in days). */
+export function partitionName(dayStartMs: number): string {
+  return partitionOf('samples', dayStartMs).name;
+}
+
+/** The partitions `table` has now, oldest first, with their bounds read from the catalogue. */
+export async function listPartitions(db: pg.Pool | pg.ClientBase, table: PartitionedTable): Promise<Partition[]> {
+  const { rows } = await db.query<{ name: string; bound: string }>(
+    `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = $1::regclass`,
+    [table],
   );
-  const have = new Set(existing.rows.map((r) => r.name));
+  return rows
+    .map((r) => {
+      const [from, to] = [...r.bound.matchAll(/'([^']+)'/g)].map((m) => Date.parse(m[1]!));
+      return { name: r.name, fromMs: from ?? NaN, toMs: to ?? NaN };
+    })
+    .sort((a, b) => a.fromMs - b.fromMs);
+}
+
+/** Creates the partitions of `table` covering [fromMs, toMs]. Idempotent; returns the names created. */
+export async function ensurePartitions(pool: pg.Pool | pg.ClientBase, table: PartitionedTable, fromMs: number, toMs: number): Promise<string[]> {
+  const have = new Set((await listPartitions(pool, table)).map((p) => p.name));
   const created: string[] = [];
-  for (let day = Math.floor(fromMs / DAY_MS) * DAY_MS; day <= toMs; day += DAY_MS) {
-    const name = partitionName(day);
-    if (have.has(name)) continue;
-    const from = new Date(day).toISOString();
-    const to = new Date(day + DAY_MS).toISOString();
-    // Identifiers cannot be bound as parameters; `name` is derived from a date, never from input.
+  for (let p = partitionOf(table, fromMs); p.fromMs <= toMs; p = partitionOf(table, p.toMs)) {
+    if (have.has(p.name)) continue;
+    // Identifiers cannot be bound as parameters; `name` is derived from a date and a fixed table name, never from input.
     try {
       await pool.query(
-        `CREATE TABLE IF NOT EXISTS "${name}" PARTITION OF samples FOR VALUES FROM ('${from}') TO ('${to}')`,
+        `CREATE TABLE IF NOT EXISTS "${p.name}" PARTITION OF ${table} FOR VALUES FROM ('${new Date(p.fromMs).toISOString()}') TO ('${new Date(p.toMs).toISOString()}')`,
       );
-      created.push(name);
+      created.push(p.name);
     } catch (err) {
       // Another process (ingest and alerter start together) created it first.
       if (!isAlreadyExists(err)) throw err;
     }
   }
+  return created;
+}
+
+/** Creates daily sample partitions covering [fromMs, toMs]. */
+export function ensureSamplePartitions(pool: pg.Pool, fromMs: number, toMs: number): Promise<string[]> {
+  return ensurePartitions(pool, 'samples', fromMs, toMs);
+}
+
+/** Every partitioned table's partitions over [fromMs, toMs]: what a writer of samples, snapshots and rollups needs. */
+export async function ensureAllPartitions(pool: pg.Pool, fromMs: number, toMs: number): Promise<string[]> {
+  const created: string[] = [];
+  for (const table of PARTITIONED_TABLES) created.push(...(await ensurePartitions(pool, table, fromMs, toMs)));
   return created;
 }
 

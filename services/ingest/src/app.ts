@@ -11,6 +11,7 @@ import swagger from './plugins/external/swagger';
 import auth from './plugins/app/auth';
 import ingestPipeline from './plugins/app/ingest-pipeline';
 import partitions from './plugins/app/partitions';
+import history from './plugins/app/history';
 import gateway from './socket/gateway';
 import alertRelay from './plugins/app/alert-relay';
 import healthRoutes from './routes/health/routes';
@@ -40,6 +41,7 @@ export default async function ingestApp(app: FastifyInstance, opts: AppOptions):
   await app.register(auth);
   await app.register(ingestPipeline);
   await app.register(partitions);
+  await app.register(history);
   await app.register(gateway);
   await app.register(alertRelay);
   await app.register(healthRoutes);

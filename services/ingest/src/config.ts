@@ -1,7 +1,7 @@
 // Ingest's configuration: read from the environment once, at startup, and
 // checked against a schema. Everything else receives the typed object.
 import { Type, type Static } from 'typebox';
-import { configOrExit, loadConfig, LogLevelSchema } from '@memsight/config';
+import { ConfigError, configOrExit, loadConfig, LogLevelSchema } from '@memsight/config';
 
 export { ConfigError } from '@memsight/config';
 
@@ -21,6 +21,14 @@ export const IngestConfigSchema = Type.Object({
   decodeWorkers: Int(1, 0),
   apiKeyCacheTtlSeconds: Int(10, 0),
   liveWindowSeconds: Int(60, 1),
+  /** Seconds between rollup passes (minutes from new batches; hours every 5 minutes); 0 = off. */
+  rollupIntervalSeconds: Int(15, 0),
+  /** Days each kind of data is kept; expired partitions are dropped hourly. */
+  retentionRawDays: Int(7, 1),
+  retentionMinuteRollupDays: Int(90, 1),
+  retentionHourRollupDays: Int(730, 1),
+  retentionSnapshotDays: Int(30, 1),
+  retentionBatchKeyDays: Int(3, 1),
   /** Signs dashboard session cookies (shared with the dashboard); without it, only API keys are accepted. */
   authSecret: Type.Optional(Type.String({ minLength: 32 })),
   /** The dashboard's origin, where people sign in. */
@@ -46,6 +54,12 @@ export const INGEST_ENV = {
   INGEST_DECODE_WORKERS: 'decodeWorkers',
   INGEST_API_KEY_CACHE_TTL_SECONDS: 'apiKeyCacheTtlSeconds',
   INGEST_LIVE_WINDOW_SECONDS: 'liveWindowSeconds',
+  INGEST_ROLLUP_INTERVAL_SECONDS: 'rollupIntervalSeconds',
+  RETENTION_RAW_DAYS: 'retentionRawDays',
+  RETENTION_MINUTE_ROLLUP_DAYS: 'retentionMinuteRollupDays',
+  RETENTION_HOUR_ROLLUP_DAYS: 'retentionHourRollupDays',
+  RETENTION_SNAPSHOT_DAYS: 'retentionSnapshotDays',
+  RETENTION_BATCH_KEY_DAYS: 'retentionBatchKeyDays',
   MEMSIGHT_AUTH_SECRET: 'authSecret',
   MEMSIGHT_DASHBOARD_URL: 'dashboardUrl',
   MEMSIGHT_ADMIN_EMAIL: 'adminEmail',
@@ -53,7 +67,15 @@ export const INGEST_ENV = {
 } as const satisfies Record<string, keyof IngestConfig>;
 
 export function loadIngestConfig(env: Record<string, string | undefined>, overrides: Partial<IngestConfig> = {}): IngestConfig {
-  return loadConfig(IngestConfigSchema, INGEST_ENV, env, overrides, 'ingest');
+  const config = loadConfig(IngestConfigSchema, INGEST_ENV, env, overrides, 'ingest');
+  // Ingest accepts samples this old, so their partitions and their retry keys must outlive that age.
+  const acceptedDays = config.maxSampleAgeSeconds / 86_400;
+  for (const [name, days] of [['RETENTION_RAW_DAYS', config.retentionRawDays], ['RETENTION_SNAPSHOT_DAYS', config.retentionSnapshotDays], ['RETENTION_BATCH_KEY_DAYS', config.retentionBatchKeyDays]] as const) {
+    if (days < acceptedDays + 1) {
+      throw new ConfigError(`Invalid ingest configuration: ${name}=${days} keeps less than the accepted sample age (INGEST_MAX_SAMPLE_AGE_SECONDS=${config.maxSampleAgeSeconds}) plus a day; raise it to ${Math.ceil(acceptedDays + 1)} or lower the age.`);
+    }
+  }
+  return config;
 }
 
 /** The entry point's config: this process's environment, or exit with the reason. */

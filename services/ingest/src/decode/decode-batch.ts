@@ -31,6 +31,8 @@ export interface DecodedBatch {
   /** Accepted samples as binary COPY rows, instance and metric-set ids still zero. */
   rows: Uint8Array;
   rowOffsets: Uint32Array;
+  /** The accepted samples' earliest and latest times (0 without samples). */
+  firstTs: number;
   lastTs: number;
   live: { metrics: string[]; rows: (number | null)[][] };
 }
@@ -105,6 +107,7 @@ export function decodeBatch(req: DecodeRequest): DecodeResult {
         rejections: checked.rejections,
         rows,
         rowOffsets,
+        firstTs: checked.rows.reduce((min, r) => Math.min(min, r.ts), checked.rows[0]?.ts ?? 0),
         lastTs: checked.rows.reduce((max, r) => Math.max(max, r.ts), 0),
         live: {
           metrics: picked.map((i) => batch.metrics[i]!),

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { createPool, ensureSamplePartitions } from '@memsight/db';
+import { createPool, ensureAllPartitions } from '@memsight/db';
 import { testDatabaseUrl } from '../test/harness';
 import { encodeSampleRows, stampIds } from '../queries/samples-copy-binary';
 import { SampleWriter, WriterClosedError } from './sample-writer';
@@ -10,7 +10,7 @@ import { SampleWriter, WriterClosedError } from './sample-writer';
 test('batches arriving together share one transaction, and close() drains before refusing', async () => {
   const pool = createPool(testDatabaseUrl(), 4);
   const now = Date.now();
-  await ensureSamplePartitions(pool, now - 86_400_000, now + 86_400_000);
+  await ensureAllPartitions(pool, now - 86_400_000, now + 86_400_000);
   const flushes: number[] = [];
   const writer = new SampleWriter({ pool, flushIntervalMs: 200, maxConcurrentFlushes: 2, maxRowsPerFlush: 10_000, onFlush: (_s, jobs) => flushes.push(jobs) });
   // Instance ids no real instance uses; samples carry no foreign key.

@@ -1,64 +1,109 @@
-// Per-metric series of one instance. Samples hold every metric of a tick in a
-// float8[]; the metric's position comes from the row's metric set, so the
-// query reads only this instance's rows in the range (primary key order).
+// Per-metric series of one instance, read at the resolution the plan picked
+// (series-plan.ts): raw samples, or minute or hour rollups, with the buckets
+// the roller has not reached yet read from raw samples the same way.
+// Samples and rollups hold every metric of a row in arrays; the metric's
+// position comes from the row's metric set, looked up once per set (a handful
+// per instance), and every metric is a column of the same scan. Columns are
+// numbered here, so no name of a metric is ever spliced into the SQL.
 import type pg from 'pg';
+import { readRollupProgress } from '@memsight/db';
+import { markGaps, planSeries, type Aggregate, type SeriesPart, type SeriesPlan } from './series-plan';
 
 export interface SeriesQuery {
   instanceId: string;
   metrics: string[];
   fromMs: number;
   toMs: number;
-  /** 0 = raw samples; otherwise the average per bucket of this width. */
+  /** 0 = raw samples; otherwise the aggregate per bucket of this width (rounded up to whole rollup buckets). */
   stepMs: number;
+  /** How a bucket's values become its point; the mean by default. */
+  aggregate?: Aggregate;
 }
 
-export async function getInstanceSeries(pool: pg.Pool, q: SeriesQuery): Promise<Map<string, [number, number | null][]>> {
-  const metrics = [...new Set(q.metrics)];
-  const series = new Map<string, [number, number | null][]>(metrics.map((m) => [m, []]));
-  if (metrics.length === 0) return series;
-  // One pass over the instance's rows: each metric's position is looked up once
-  // per metric set (a handful per instance), not once per row and metric, and
-  // every metric is a column of the same scan. Columns are numbered here, so
-  // no name of a metric is ever spliced into the SQL.
-  const k = metrics.map((_, i) => i + 1);
-  const grouped = q.stepMs > 0;
-  const bucket = grouped ? `date_bin(make_interval(secs => $5 / 1000.0), s.ts, timestamptz 'epoch')` : 's.ts';
-  const columns = k
-    .map((i) => (grouped ? `avg(s.values[pos.p[${i}]]) AS v${i}, count(pos.p[${i}]) > 0 AS h${i}` : `s.values[pos.p[${i}]] AS v${i}, pos.p[${i}] IS NOT NULL AS h${i}`))
-    .join(', ');
-  const { rows } = await pool.query<Record<string, number | boolean | null>>(
+export interface SeriesContext {
+  nowMs: number;
+  rawRetentionMs: number;
+}
+
+export type SeriesResult = { plan: SeriesPlan; series: Map<string, [number, number | null][]> };
+
+type Row = Record<string, number | boolean | null>;
+
+/** The SELECT list of one part: for each metric k, its value v<k> and whether the row's set has it, h<k>. */
+function columns(part: SeriesPart, n: number, grouped: boolean, agg: Aggregate): string {
+  const raw = part.source === 'samples';
+  const col = (i: number) => {
+    const p = `pos.p[${i}]`;
+    if (!grouped) return `s.values[${p}] AS v${i}, ${p} IS NOT NULL AS h${i}`;
+    const present = `count(${p}) > 0 AS h${i}`;
+    if (raw) {
+      const v = `s.values[${p}]`;
+      const value = { avg: `avg(${v})`, min: `min(${v})`, max: `max(${v})`, last: `(array_agg(${v} ORDER BY s.ts DESC) FILTER (WHERE ${v} IS NOT NULL))[1]` }[agg];
+      return `${value} AS v${i}, ${present}`;
+    }
+    const value = {
+      avg: `sum(s."avg"[${p}] * s.n[${p}]) / nullif(sum(s.n[${p}]), 0)`,
+      min: `min(s."min"[${p}])`,
+      max: `max(s."max"[${p}])`,
+      last: `(array_agg(s."last"[${p}] ORDER BY s.bucket DESC) FILTER (WHERE s.n[${p}] > 0))[1]`,
+    }[agg];
+    return `${value} AS v${i}, ${present}`;
+  };
+  return Array.from({ length: n }, (_, i) => col(i + 1)).join(', ');
+}
+
+async function readPart(pool: pg.Pool, q: SeriesQuery, metrics: string[], part: SeriesPart, stepMs: number): Promise<Row[]> {
+  const grouped = stepMs > 0;
+  const ts = part.source === 'samples' ? 's.ts' : 's.bucket';
+  const t = grouped ? `date_bin(make_interval(secs => $5 / 1000.0), ${ts}, timestamptz 'epoch')` : ts;
+  const range = `s.instance_id = $1 AND ${ts} >= to_timestamp($3 / 1000.0) AND ${ts} < to_timestamp($4 / 1000.0)`;
+  const { rows } = await pool.query<Row>(
     `WITH pos AS MATERIALIZED (
        SELECT ms.id, ARRAY(SELECT array_position(ms.names, u.m) FROM unnest($2::text[]) WITH ORDINALITY AS u(m, k) ORDER BY u.k) AS p
          FROM metric_sets ms
-        WHERE ms.id IN (SELECT DISTINCT metric_set_id FROM samples
-                         WHERE instance_id = $1 AND ts >= to_timestamp($3 / 1000.0) AND ts < to_timestamp($4 / 1000.0))
+        WHERE ms.id IN (SELECT DISTINCT metric_set_id FROM ${part.source} s WHERE ${range})
      )
-     SELECT (extract(epoch FROM ${bucket}) * 1000)::float8 AS t, ${columns}
-       FROM samples s JOIN pos ON pos.id = s.metric_set_id
-      WHERE s.instance_id = $1 AND s.ts >= to_timestamp($3 / 1000.0) AND s.ts < to_timestamp($4 / 1000.0)
+     SELECT (extract(epoch FROM ${t}) * 1000)::float8 AS t, ${columns(part, metrics.length, grouped, q.aggregate ?? 'avg')}
+       FROM ${part.source} s JOIN pos ON pos.id = s.metric_set_id
+      WHERE ${range}
       ${grouped ? 'GROUP BY 1' : ''}
       ORDER BY 1`,
-    grouped ? [q.instanceId, metrics, q.fromMs, q.toMs, q.stepMs] : [q.instanceId, metrics, q.fromMs, q.toMs],
+    grouped ? [q.instanceId, metrics, part.fromMs, part.toMs, stepMs] : [q.instanceId, metrics, part.fromMs, part.toMs],
   );
-  for (const r of rows) {
+  return rows;
+}
+
+export async function getInstanceSeries(pool: pg.Pool, q: SeriesQuery, ctx: SeriesContext): Promise<SeriesResult> {
+  const metrics = [...new Set(q.metrics)];
+  const series = new Map<string, [number, number | null][]>(metrics.map((m) => [m, []]));
+  const plan = planSeries(q, { ...ctx, progress: await readRollupProgress(pool) });
+  if (metrics.length === 0) return { plan, series };
+  // Parts are consecutive ranges, oldest first: their rows concatenate in time order.
+  const parts = await Promise.all(plan.parts.map((part) => readPart(pool, q, metrics, part, plan.stepMs)));
+  for (const r of parts.flat()) {
     const t = Number(r.t);
     metrics.forEach((m, i) => {
-      if (!r[`h${i + 1}`]) return; // the metric was not in this tick's set: no point, rather than a gap
+      if (!r[`h${i + 1}`]) return; // the metric was not in this row's set: no point, rather than a gap
       const v = r[`v${i + 1}`];
       series.get(m)!.push([t, v === null ? null : Number(v)]);
     });
   }
-  return series;
+  for (const [m, points] of series) series.set(m, markGaps(points, plan.stepMs));
+  return { plan, series };
 }
 
-/** Metric names this instance reported in the range. */
+/** Metric names this instance reported in the range: from hour rollups where they exist, and raw samples after them. */
 export async function listInstanceMetrics(pool: pg.Pool, instanceId: string, fromMs: number, toMs: number): Promise<string[]> {
   const { rows } = await pool.query<{ name: string }>(
-    `SELECT DISTINCT unnest(ms.names) AS name
-       FROM metric_sets ms
-      WHERE ms.id IN (SELECT DISTINCT metric_set_id FROM samples
-                       WHERE instance_id = $1 AND ts >= to_timestamp($2 / 1000.0) AND ts < to_timestamp($3 / 1000.0))
-      ORDER BY 1`,
+    `WITH sets AS (
+       SELECT DISTINCT metric_set_id FROM rollups_1h
+        WHERE instance_id = $1 AND bucket >= date_trunc('hour', to_timestamp($2 / 1000.0)) AND bucket < to_timestamp($3 / 1000.0)
+       UNION
+       SELECT DISTINCT metric_set_id FROM samples
+        WHERE instance_id = $1 AND ts >= greatest(to_timestamp($2 / 1000.0), coalesce((SELECT received_until FROM rollup_progress WHERE resolution = '1h'), '-infinity') - interval '1 hour')
+          AND ts < to_timestamp($3 / 1000.0)
+     )
+     SELECT DISTINCT unnest(ms.names) AS name FROM metric_sets ms WHERE ms.id IN (SELECT metric_set_id FROM sets) ORDER BY 1`,
     [instanceId, fromMs, toMs],
   );
   return rows.map((r) => r.name);

@@ -16,6 +16,8 @@ export interface WriteJob {
   /** Binary COPY rows of the accepted samples (see samples-copy-binary.ts). */
   copy: Buffer;
   rowCount: number;
+  /** The samples' earliest and latest times in ms: the minutes the rollups must recompute. */
+  tsRange?: [number, number];
   snapshots: Snapshot[];
 }
 
@@ -31,7 +33,10 @@ export const isUniqueViolation = (err: unknown) => (err as { code?: string }).co
 const COPY_SAMPLES = 'COPY samples (instance_id, ts, metric_set_id, values) FROM STDIN (FORMAT binary)';
 // Every value in it is an integer we produced (instance ids from the
 // database, seq and counts checked by the schema), so it can be inlined.
-const keyValues = (jobs: WriteJob[]) => jobs.map((j) => `(${BigInt(j.instanceId)},${BigInt(j.seq)},${j.rowCount | 0})`).join(',');
+const msLiteral = (ms: number | undefined) => (ms !== undefined && Number.isFinite(ms) ? `to_timestamp(${Math.trunc(ms)}/1000.0)` : 'NULL');
+const keyValues = (jobs: WriteJob[]) =>
+  jobs.map((j) => `(${BigInt(j.instanceId)},${BigInt(j.seq)},${j.rowCount | 0},${msLiteral(j.tsRange?.[0])},${msLiteral(j.tsRange?.[1])})`).join(',');
+const KEY_COLUMNS = 'ingest_batches (instance_id, seq, sample_count, min_ts, max_ts)';
 const copyChunks = (jobs: WriteJob[]) => [COPY_HEADER, ...jobs.map((j) => j.copy), COPY_TRAILER];
 const copyStream = (jobs: WriteJob[]) => Readable.from(copyChunks(jobs));
 
@@ -63,7 +68,7 @@ export async function writeSampleGroup(
       try {
         await pipelinedCopy(
           client,
-          `BEGIN; INSERT INTO ingest_batches (instance_id, seq, sample_count) VALUES ${keyValues(unique)}; ${COPY_SAMPLES}; COMMIT`,
+          `BEGIN; INSERT INTO ${KEY_COLUMNS} VALUES ${keyValues(unique)}; ${COPY_SAMPLES}; COMMIT`,
           copyChunks(unique),
         );
         return jobs.map((j, i) => (firstByKey.get(keyOf(j)) === i ? { duplicate: false, stored: j.rowCount } : { duplicate: true, stored: 0 }));
@@ -74,7 +79,7 @@ export async function writeSampleGroup(
     }
     // The careful path: find out which keys are new, and write only those.
     const [, fresh] = (await client.query(
-      `BEGIN; INSERT INTO ingest_batches (instance_id, seq, sample_count) VALUES ${keyValues(unique)}
+      `BEGIN; INSERT INTO ${KEY_COLUMNS} VALUES ${keyValues(unique)}
        ON CONFLICT DO NOTHING RETURNING instance_id::text || ':' || seq::text AS key`,
     )) as unknown as [pg.QueryResult, pg.QueryResult<{ key: string }>];
     const freshKeys = new Set(fresh.rows.map((r) => r.key));

@@ -40,6 +40,7 @@ export async function ingestBatch(app: FastifyInstance, projectId: string, body:
       seq: header.seq,
       copy: stampIds(batch.rows, batch.rowOffsets, instanceId, metricSetId),
       rowCount,
+      tsRange: rowCount > 0 ? [batch.firstTs, batch.lastTs] : undefined,
       snapshots: (header.snapshots ?? []).filter((s) => inWindow(s.ts)),
     });
   } catch (err) {

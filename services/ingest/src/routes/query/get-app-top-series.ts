@@ -3,7 +3,8 @@
 // request per instance.
 import type pg from 'pg';
 import { describeMetric, type AppTopSeries, type InstanceSummary } from '@memsight/contracts';
-import { getInstanceSeries } from '../../queries/get-instance-series';
+import { getInstanceSeries, type SeriesContext } from '../../queries/get-instance-series';
+import { planSeries } from '../../queries/series-plan';
 import { latestSamples } from '../../queries/latest-samples';
 
 export async function getAppTopSeries(
@@ -11,6 +12,7 @@ export async function getAppTopSeries(
   appId: string,
   instances: InstanceSummary[],
   q: { metric: string; limit: number; fromMs: number; toMs: number; stepMs: number; nowMs: number },
+  ctx: SeriesContext,
 ): Promise<AppTopSeries> {
   const live = instances.filter((i) => i.live);
   const newest = new Map((await latestSamples(pool, live.map((i) => i.id), q.nowMs - 3_600_000)).map((l) => [l.instanceId, l.values[q.metric] ?? null]));
@@ -18,14 +20,17 @@ export async function getAppTopSeries(
     .filter((i) => typeof newest.get(i.id) === 'number')
     .sort((a, b) => newest.get(b.id)! - newest.get(a.id)!)
     .slice(0, q.limit);
-  const series = await Promise.all(top.map((i) => getInstanceSeries(pool, { instanceId: i.id, metrics: [q.metric], fromMs: q.fromMs, toMs: q.toMs, stepMs: q.stepMs })));
+  const series = await Promise.all(top.map((i) => getInstanceSeries(pool, { instanceId: i.id, metrics: [q.metric], fromMs: q.fromMs, toMs: q.toMs, stepMs: q.stepMs }, ctx)));
+  // Every instance shares one plan (the same range and progress); without instances, the plan the range would get.
+  const plan = series[0]?.plan ?? planSeries(q, { ...ctx, progress: {} });
   return {
     appId,
     metric: q.metric,
     unit: describeMetric(q.metric)?.unit ?? null,
     from: new Date(q.fromMs).toISOString(),
     to: new Date(q.toMs).toISOString(),
-    stepMs: q.stepMs === 0 ? null : q.stepMs,
-    instances: top.map((i, k) => ({ instanceId: i.id, host: i.host, pid: i.pid, points: series[k]!.get(q.metric) ?? [] })),
+    stepMs: plan.stepMs === 0 ? null : plan.stepMs,
+    resolution: plan.resolution,
+    instances: top.map((i, k) => ({ instanceId: i.id, host: i.host, pid: i.pid, points: series[k]!.series.get(q.metric) ?? [] })),
   };
 }

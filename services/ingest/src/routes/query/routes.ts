@@ -11,6 +11,7 @@ import {
   getOverviewSchema,
   getSignalsSchema,
   getSeriesSchema,
+  getSeriesCsvSchema,
   getSnapshotsSchema,
   listAlertSpansSchema,
   listAppDeploysSchema,
@@ -28,12 +29,15 @@ import { getInstanceSignals, readSeries } from './get-instance-signals';
 import { findScope } from '../../queries/project-scope';
 import { listDeploys } from './list-deploys';
 import { resolveTimeRange } from '../../lib/time-range';
+import { seriesCsv } from './series-csv';
+import type { Aggregate } from '../../queries/series-plan';
 
 const MAX_ALERT_SPANS = 500;
 
 const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
   const liveSince = () => app.clock.now() - app.config.liveWindowSeconds * 1000;
+  const seriesContext = () => ({ nowMs: app.clock.now(), rawRetentionMs: app.config.retentionRawDays * 86_400_000 });
 
   async function requireInstance(projectId: string, instanceId: string) {
     const instance = await getInstance(app.pool, projectId, instanceId, liveSince());
@@ -93,7 +97,7 @@ const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/instances/:instanceId/signals', { schema: getSignalsSchema }, async (request) => {
     await requireInstance(request.projectId, request.params.instanceId);
-    return getInstanceSignals(app.pool, request.params.instanceId, resolveTimeRange(request.query, app.clock.now()));
+    return getInstanceSignals(app.pool, request.params.instanceId, resolveTimeRange(request.query, app.clock.now()), seriesContext());
   });
 
   app.get('/api/apps/:appId/top-series', { schema: getAppTopSeriesSchema }, async (request) => {
@@ -102,13 +106,23 @@ const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const range = resolveTimeRange(request.query, app.clock.now());
     const instances = await listInstances(app.pool, request.projectId, appId, liveSince());
     const { metric = 'process.memory.rss', limit = '10' } = request.query;
-    return getAppTopSeries(app.pool, appId, instances, { metric, limit: Number(limit), ...range, nowMs: app.clock.now() });
+    return getAppTopSeries(app.pool, appId, instances, { metric, limit: Number(limit), ...range, nowMs: app.clock.now() }, seriesContext());
   });
 
-  app.get('/api/instances/:instanceId/series', { schema: getSeriesSchema }, async (request) => {
+  const seriesOf = async (request: { projectId: string; params: { instanceId: string }; query: { metric: string | string[]; agg?: Aggregate; from?: string; to?: string; step?: string } }) => {
     const { instanceId } = request.params;
     await requireInstance(request.projectId, instanceId);
-    return readSeries(app.pool, instanceId, [request.query.metric].flat(), resolveTimeRange(request.query, app.clock.now()));
+    const range = { ...resolveTimeRange(request.query, app.clock.now()), aggregate: request.query.agg };
+    return readSeries(app.pool, instanceId, [request.query.metric].flat(), range, seriesContext());
+  };
+
+  app.get('/api/instances/:instanceId/series', { schema: getSeriesSchema }, seriesOf);
+
+  // An export of a chart's range, the same query as CSV: one row per time, one column per metric.
+  app.get('/api/instances/:instanceId/series.csv', { schema: getSeriesCsvSchema }, async (request, reply) => {
+    const answer = await seriesOf(request);
+    const name = `instance-${answer.instanceId}-${answer.from}-${answer.to}.csv`.replaceAll(':', '');
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(seriesCsv(answer));
   });
 };
 

@@ -51,9 +51,17 @@ export const getSeriesSchema = {
       description: 'Metric name; repeat for several',
     }),
     ...TimeRange,
-    step: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$', description: 'Bucket width in ms (average per bucket); 0 = raw samples; default: range / 1000' })),
+    step: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$', description: 'Bucket width in ms; 0 = raw samples; default: range / 1000. From 1 min, read from minute rollups; from 1 h, hour rollups.' })),
+    agg: Type.Optional(Type.Union([Type.Literal('avg'), Type.Literal('min'), Type.Literal('max'), Type.Literal('last')], { description: 'Per bucket: mean (default), min (the floor), max or last' })),
   }),
   response: { 200: SeriesResponse, ...errors },
+};
+
+export const getSeriesCsvSchema = {
+  ...getSeriesSchema,
+  summary: "One instance's series over a time range as CSV (time, then a column per metric): an export of a chart",
+  produces: ['text/csv'],
+  response: { 200: Type.String({ description: 'text/csv' }), ...errors },
 };
 
 const Step = Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$', description: 'Bucket width in ms (average per bucket); 0 = raw samples; default: range / 1000' }));

@@ -6,7 +6,7 @@
 // per instance), and every metric is a column of the same scan. Columns are
 // numbered here, so no name of a metric is ever spliced into the SQL.
 import type pg from 'pg';
-import { readRollupProgress } from '@memsight/db';
+import { readRollupProgress, RESOLUTION_MS, type RollupProgress } from '@memsight/db';
 import { markGaps, planSeries, type Aggregate, type SeriesPart, type SeriesPlan } from './series-plan';
 
 export interface SeriesQuery {
@@ -73,10 +73,35 @@ async function readPart(pool: pg.Pool, q: SeriesQuery, metrics: string[], part: 
   return rows;
 }
 
+/**
+ * How far this instance's rollups can be trusted, per resolution: no further than
+ * the roller has read (batches received since may still change a bucket), and no
+ * further than its newest rollup row (data the roller has not reached yet, such
+ * as a backlog an agent just replayed, is read raw until it has).
+ */
+async function rolledUntil(pool: pg.Pool, instanceId: string, toMs: number): Promise<RollupProgress> {
+  const [progress, { rows }] = await Promise.all([
+    readRollupProgress(pool),
+    pool.query<{ m: number | null; h: number | null }>(
+      `SELECT (SELECT extract(epoch FROM max(bucket)) * 1000 FROM rollups_1m WHERE instance_id = $1 AND bucket < to_timestamp($2 / 1000.0))::float8 AS m,
+              (SELECT extract(epoch FROM max(bucket)) * 1000 FROM rollups_1h WHERE instance_id = $1 AND bucket < to_timestamp($2 / 1000.0))::float8 AS h`,
+      [instanceId, toMs],
+    ),
+  ]);
+  const newest = { '1m': rows[0]!.m, '1h': rows[0]!.h };
+  const out: RollupProgress = {};
+  for (const res of ['1m', '1h'] as const) {
+    const received = progress[res];
+    const last = newest[res];
+    if (received !== undefined && last !== null) out[res] = Math.min(received, last + RESOLUTION_MS[res]);
+  }
+  return out;
+}
+
 export async function getInstanceSeries(pool: pg.Pool, q: SeriesQuery, ctx: SeriesContext): Promise<SeriesResult> {
   const metrics = [...new Set(q.metrics)];
   const series = new Map<string, [number, number | null][]>(metrics.map((m) => [m, []]));
-  const plan = planSeries(q, { ...ctx, progress: await readRollupProgress(pool) });
+  const plan = planSeries(q, { ...ctx, progress: await rolledUntil(pool, q.instanceId, q.toMs) });
   if (metrics.length === 0) return { plan, series };
   // Parts are consecutive ranges, oldest first: their rows concatenate in time order.
   const parts = await Promise.all(plan.parts.map((part) => readPart(pool, q, metrics, part, plan.stepMs)));
@@ -92,7 +117,7 @@ export async function getInstanceSeries(pool: pg.Pool, q: SeriesQuery, ctx: Seri
   return { plan, series };
 }
 
-/** Metric names this instance reported in the range: from hour rollups where they exist, and raw samples after them. */
+/** Metric names this instance reported in the range: from its hour rollups, and raw samples from its newest hour rollup on. */
 export async function listInstanceMetrics(pool: pg.Pool, instanceId: string, fromMs: number, toMs: number): Promise<string[]> {
   const { rows } = await pool.query<{ name: string }>(
     `WITH sets AS (
@@ -100,8 +125,9 @@ export async function listInstanceMetrics(pool: pg.Pool, instanceId: string, fro
         WHERE instance_id = $1 AND bucket >= date_trunc('hour', to_timestamp($2 / 1000.0)) AND bucket < to_timestamp($3 / 1000.0)
        UNION
        SELECT DISTINCT metric_set_id FROM samples
-        WHERE instance_id = $1 AND ts >= greatest(to_timestamp($2 / 1000.0), coalesce((SELECT received_until FROM rollup_progress WHERE resolution = '1h'), '-infinity') - interval '1 hour')
-          AND ts < to_timestamp($3 / 1000.0)
+        WHERE instance_id = $1 AND ts < to_timestamp($3 / 1000.0)
+          AND ts >= greatest(to_timestamp($2 / 1000.0),
+                             coalesce((SELECT max(bucket) FROM rollups_1h WHERE instance_id = $1 AND bucket < to_timestamp($3 / 1000.0)), '-infinity'))
      )
      SELECT DISTINCT unnest(ms.names) AS name FROM metric_sets ms WHERE ms.id IN (SELECT metric_set_id FROM sets) ORDER BY 1`,
     [instanceId, fromMs, toMs],

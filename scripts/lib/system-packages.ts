@@ -5,6 +5,7 @@
 // missing package fails the test instead, so CI proves every test.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { inheritedEnvironment } from './stack-config';
 
 export interface SystemPackage {
   /** What the test needs, as a user would name it. */
@@ -27,7 +28,7 @@ export const UWSGI: SystemPackage = {
 export const REQUIRE_SWITCH = 'MEMSIGHT_REQUIRE_SYSTEM_PACKAGES';
 
 /** Whether missing packages fail rather than skip (CI). */
-export function systemPackagesRequired(env: NodeJS.ProcessEnv = process.env): boolean {
+export function systemPackagesRequired(env: NodeJS.ProcessEnv = inheritedEnvironment()): boolean {
   return env[REQUIRE_SWITCH] === '1';
 }
 
@@ -41,7 +42,7 @@ export function installCommand(packages: SystemPackage[]): string {
  * reason with its install command when one is absent; and when the switch
  * requires them, an error instead, so the test fails saying what is missing.
  */
-export function skipUnless(packages: SystemPackage[], env: NodeJS.ProcessEnv = process.env): string | false {
+export function skipUnless(packages: SystemPackage[], env: NodeJS.ProcessEnv = inheritedEnvironment()): string | false {
   const missing = packages.filter((p) => !p.present());
   if (missing.length === 0) return false;
   const what = `${missing.map((p) => p.name).join(' and ')} not installed; install with: ${installCommand(missing)}`;

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
 import { toLocalInput } from '../lib/time-range';
 import { accessibilityProblems } from './browser';
+import { inheritedEnvironment } from '../../../scripts/lib/stack-config';
 
 export interface StackContext {
   /** The repository, whose artifacts/ keeps the screenshots. */
@@ -59,7 +60,7 @@ function leakingBatch(agentId: string, startedAt: number, seq: number) {
 export function registerSignalCases(ctx: StackContext): void {
   test('real agents in child processes, Node and Python, show up with their charts drawn', async () => {
     const stamp = Date.now();
-    const agentEnv = { ...process.env, MEMSIGHT_ENDPOINT: ctx.ingestUrl, MEMSIGHT_API_KEY: ctx.agentKey, MEMSIGHT_INTERVAL: '1', MEMSIGHT_FLUSH_INTERVAL: '1', MEMSIGHT_LOG_LEVEL: 'warning' };
+    const agentEnv = { ...inheritedEnvironment(), MEMSIGHT_ENDPOINT: ctx.ingestUrl, MEMSIGHT_API_KEY: ctx.agentKey, MEMSIGHT_INTERVAL: '1', MEMSIGHT_FLUSH_INTERVAL: '1', MEMSIGHT_LOG_LEVEL: 'warning' };
     const children: ChildProcess[] = [
       spawn(process.execPath, ['--import', '@memsight/agent/register', '-e', 'setInterval(() => {}, 1000)'], { cwd: ctx.root, env: { ...agentEnv, MEMSIGHT_APP: `real-node-${stamp}` }, stdio: 'ignore' }),
       spawn('python3', ['-m', 'memsight', 'run', '--', 'python3', '-c', 'import time; time.sleep(120)'], { cwd: path.join(ctx.root, 'agents/python'), env: { ...agentEnv, MEMSIGHT_APP: `real-python-${stamp}` }, stdio: 'ignore' }),

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureDashboardBuilt } from '../../../scripts/lib/dashboard-build';
 import { freePort } from '../../../scripts/lib/free-port';
+import { inheritedEnvironment } from '../../../scripts/lib/stack-config';
 
 export interface RunningStack {
   stack: ChildProcess;
@@ -25,7 +26,7 @@ export interface RunningStack {
 
 export async function startStack(root: string, log: (m: string) => void = () => {}): Promise<RunningStack> {
   const [ingestPort, alerterPort, dashboardPort, pgPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const { DATABASE_URL: _unused, ...env } = process.env;
+  const { DATABASE_URL: _unused, ...env } = inheritedEnvironment();
   await ensureDashboardBuilt(root, `http://127.0.0.1:${ingestPort}`, { ...env, NEXT_TELEMETRY_DISABLED: '1' }, log);
   const stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: root,

@@ -11,6 +11,7 @@ import { createTenant, createTestDatabase, type Tenant } from '@memsight/db/test
 import type { AlertList, AlertTransitionEvent, ClientToServerEvents, ServerToClientEvents } from '@memsight/contracts';
 import { EXAMPLES, exampleCommand, REPO_ROOT } from '../../../scripts/lib/examples';
 import { freePort } from '../../../scripts/lib/free-port';
+import { inheritedEnvironment } from '../../../scripts/lib/stack-config';
 import { SmtpSink } from '../src/test/smtp-sink';
 import { Proc, service, until, waitForHttp } from './processes';
 
@@ -88,7 +89,7 @@ describe('leaky apps → alerts, live and by email, through crashes and an SMTP 
       apps.push(
         new Proc(name, cmd.command, cmd.args, {
           cwd: REPO_ROOT,
-          env: { ...process.env, ...cmd.env, ...AGENT, ...env, MEMSIGHT_ENDPOINT: ingestUrl, MEMSIGHT_API_KEY: tenant.apiKey, MEMSIGHT_APP: name },
+          env: { ...inheritedEnvironment(), ...cmd.env, ...AGENT, ...env, MEMSIGHT_ENDPOINT: ingestUrl, MEMSIGHT_API_KEY: tenant.apiKey, MEMSIGHT_APP: name },
         }).start(),
       );
     }

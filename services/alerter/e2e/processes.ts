@@ -3,6 +3,7 @@
 // real agents. Output is kept, not printed, and shown when a test fails.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { inheritedEnvironment } from '../../../scripts/lib/stack-config';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
@@ -61,7 +62,7 @@ export class Proc {
 }
 
 export function service(name: 'ingest' | 'alerter', env: NodeJS.ProcessEnv): Proc {
-  return new Proc(name, process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: path.join(ROOT, 'services', name), env: { ...process.env, ...env } });
+  return new Proc(name, process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: path.join(ROOT, 'services', name), env: { ...inheritedEnvironment(), ...env } });
 }
 
 export async function waitForHttp(url: string, timeoutMs: number): Promise<void> {

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createApiKey, createPool, createPrisma, createProject, migrate, startEmbeddedPostgres, MIGRATIONS_DIR, type RunningPostgres } from '@memsight/db';
 import { freePort } from './lib/free-port';
+import { percentile } from './lib/percentile';
 import { waitForHttp } from './lib/processes';
 import { measureAlertLatency } from './bench/alert-latency';
 import { createFleet, insertFleetSamples } from './bench/alerter-data';
@@ -30,7 +31,7 @@ const { values: args } = parseArgs({
   },
 });
 const say = (m: string) => process.stderr.write(`bench | ${m}\n`);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
+const pct = percentile;
 
 let embedded: RunningPostgres | undefined;
 let serverUrl = process.env.DATABASE_URL;

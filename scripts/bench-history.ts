@@ -17,6 +17,7 @@ import pg from 'pg';
 import { createPool, ensureAllPartitions, migrate, rollUpRange, startEmbeddedPostgres, upsertMetricSet, MIGRATIONS_DIR, type RunningPostgres } from '@memsight/db';
 import { getInstanceSeries } from '../services/ingest/src/queries/get-instance-series';
 import { freePort } from './lib/free-port';
+import { percentile } from './lib/percentile';
 import { inheritedEnvironment } from './lib/stack-config';
 
 const { values: args } = parseArgs({
@@ -33,7 +34,7 @@ const METRICS = Number(args.metrics);
 const TRIALS = Number(args.trials);
 const DAY = 86_400_000;
 const say = (m: string) => process.stderr.write(`bench | ${m}\n`);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
+const pct = percentile;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 let embedded: RunningPostgres | undefined;

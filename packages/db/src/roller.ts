@@ -62,17 +62,17 @@ export async function rollUpPass(pool: pg.Pool, o: RollerOptions): Promise<Rolle
       // received_at is stamped by the database, so the window is read on its clock too.
       const { rows: clock } = await db.query<{ ms: string }>(`SELECT (extract(epoch FROM now()) * 1000)::bigint AS ms`);
       const to = Number(clock[0]!.ms) - o.lagMs;
-      let minutes = 0;
-      let hours = 0;
-      const fromMinute = progress['1m'];
-      if (fromMinute === undefined) minutes += await backfill(db, '1m', o.backfillFromMs, Math.max(o.nowMs, to) + DAY_MS);
-      else if (fromMinute < to) minutes += await rollUpReceived(db, '1m', fromMinute, to);
-      const minuteUntil = Math.max(fromMinute ?? 0, to);
-      await saveProgress(db, '1m', minuteUntil);
+      const backfillTo = Math.max(o.nowMs, to) + DAY_MS;
+      /** Brings one resolution up to `until`: a backfill when it never ran, else the buckets of the batches received since. */
+      const advance = async (resolution: Resolution, from: number | undefined, until: number) => {
+        const written = from === undefined ? await backfill(db, resolution, o.backfillFromMs, backfillTo) : from < until ? await rollUpReceived(db, resolution, from, until) : 0;
+        await saveProgress(db, resolution, Math.max(from ?? 0, until));
+        return written;
+      };
+      const minutes = await advance('1m', progress['1m'], to);
+      const minuteUntil = Math.max(progress['1m'] ?? 0, to);
       const fromHour = progress['1h'];
-      if (fromHour === undefined) hours += await backfill(db, '1h', o.backfillFromMs, Math.max(o.nowMs, to) + DAY_MS);
-      else if (minuteUntil - fromHour >= o.hourEveryMs) hours += await rollUpReceived(db, '1h', fromHour, minuteUntil);
-      if (fromHour === undefined || minuteUntil - fromHour >= o.hourEveryMs) await saveProgress(db, '1h', minuteUntil);
+      const hours = fromHour === undefined || minuteUntil - fromHour >= o.hourEveryMs ? await advance('1h', fromHour, minuteUntil) : 0;
       return { minutes, hours, receivedUntilMs: minuteUntil };
     } finally {
       await db.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]);

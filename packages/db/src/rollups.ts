@@ -42,7 +42,6 @@ const NAMES_HASH = (names: string) => `encode(sha256(convert_to(array_to_string(
 
 /** Recomputes the buckets listed in the session's `rollup_keys`; returns how many rows were written. */
 async function recomputeKeyed(db: pg.ClientBase, resolution: Resolution): Promise<number> {
-  await db.query(`TRUNCATE rollup_rows`);
   await db.query(
     `INSERT INTO rollup_rows
      SELECT instance_id, bucket, array_agg(name ORDER BY name COLLATE "C"), array_agg(n ORDER BY name COLLATE "C"), array_agg(mn ORDER BY name COLLATE "C"),

@@ -85,6 +85,17 @@ function takeNonFiniteValues(parsed: unknown): Map<number, number> {
   return found;
 }
 
+/** The earliest and latest sample times, in one pass (0 and 0 without samples). */
+function timeRange(rows: { ts: number }[]): { firstTs: number; lastTs: number } {
+  let firstTs = rows[0]?.ts ?? 0;
+  let lastTs = 0;
+  for (const r of rows) {
+    if (r.ts < firstTs) firstTs = r.ts;
+    if (r.ts > lastTs) lastTs = r.ts;
+  }
+  return { firstTs, lastTs };
+}
+
 export function decodeBatch(req: DecodeRequest): DecodeResult {
   try {
     const text = req.gzip ? inflate(req.body, req.limitBytes) : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
@@ -107,8 +118,7 @@ export function decodeBatch(req: DecodeRequest): DecodeResult {
         rejections: checked.rejections,
         rows,
         rowOffsets,
-        firstTs: checked.rows.reduce((min, r) => Math.min(min, r.ts), checked.rows[0]?.ts ?? 0),
-        lastTs: checked.rows.reduce((max, r) => Math.max(max, r.ts), 0),
+        ...timeRange(checked.rows),
         live: {
           metrics: picked.map((i) => batch.metrics[i]!),
           rows: picked.length === 0 ? [] : checked.rows.map((r) => [r.ts, ...picked.map((i) => r.values[i] ?? null)]),

@@ -6,7 +6,7 @@
 // per instance), and every metric is a column of the same scan. Columns are
 // numbered here, so no name of a metric is ever spliced into the SQL.
 import type pg from 'pg';
-import { readRollupProgress, RESOLUTION_MS, type RollupProgress } from '@memsight/db';
+import { RESOLUTION_MS, type Resolution, type RollupProgress } from '@memsight/db';
 import { markGaps, planSeries, type Aggregate, type SeriesPart, type SeriesPlan } from './series-plan';
 
 export interface SeriesQuery {
@@ -80,22 +80,16 @@ async function readPart(pool: pg.Pool, q: SeriesQuery, metrics: string[], part: 
  * as a backlog an agent just replayed, is read raw until it has).
  */
 async function rolledUntil(pool: pg.Pool, instanceId: string, toMs: number): Promise<RollupProgress> {
-  const [progress, { rows }] = await Promise.all([
-    readRollupProgress(pool),
-    pool.query<{ m: number | null; h: number | null }>(
-      `SELECT (SELECT extract(epoch FROM max(bucket)) * 1000 FROM rollups_1m WHERE instance_id = $1 AND bucket < to_timestamp($2 / 1000.0))::float8 AS m,
-              (SELECT extract(epoch FROM max(bucket)) * 1000 FROM rollups_1h WHERE instance_id = $1 AND bucket < to_timestamp($2 / 1000.0))::float8 AS h`,
-      [instanceId, toMs],
-    ),
-  ]);
-  const newest = { '1m': rows[0]!.m, '1h': rows[0]!.h };
-  const out: RollupProgress = {};
-  for (const res of ['1m', '1h'] as const) {
-    const received = progress[res];
-    const last = newest[res];
-    if (received !== undefined && last !== null) out[res] = Math.min(received, last + RESOLUTION_MS[res]);
-  }
-  return out;
+  const { rows } = await pool.query<{ resolution: Resolution; ms: number }>(
+    `SELECT p.resolution, least(extract(epoch FROM p.received_until) * 1000, extract(epoch FROM n.newest) * 1000 + $3 * (p.resolution = '1h')::int + $4 * (p.resolution = '1m')::int)::float8 AS ms
+       FROM rollup_progress p
+       CROSS JOIN LATERAL (SELECT CASE p.resolution
+              WHEN '1m' THEN (SELECT max(bucket) FROM rollups_1m WHERE instance_id = $1 AND bucket < to_timestamp($2 / 1000.0))
+              WHEN '1h' THEN (SELECT max(bucket) FROM rollups_1h WHERE instance_id = $1 AND bucket < to_timestamp($2 / 1000.0)) END AS newest) n
+      WHERE n.newest IS NOT NULL`,
+    [instanceId, toMs, RESOLUTION_MS['1h'], RESOLUTION_MS['1m']],
+  );
+  return Object.fromEntries(rows.map((r) => [r.resolution, Number(r.ms)]));
 }
 
 export async function getInstanceSeries(pool: pg.Pool, q: SeriesQuery, ctx: SeriesContext): Promise<SeriesResult> {

@@ -27,8 +27,8 @@ export default fp(
       if (outcome.dropped.length > 0 || outcome.batchKeysDeleted > 0) app.log.info(outcome, 'expired old data');
     };
     const timers: NodeJS.Timeout[] = [];
-    let running = false;
     const every = (ms: number, what: string, fn: () => Promise<unknown>) => {
+      let running = false;
       const t = setInterval(() => {
         if (running) return; // a slow pass is not stacked on
         running = true;

@@ -1,8 +1,8 @@
-// Keeps daily partitions ahead of need for every time-keyed table: the whole
-// accepted backfill window behind now (for rollups, the raw retention a first
-// rollup pass backfills), and two days ahead, checked at start and every hour.
+// Keeps partitions ahead of need for every time-keyed table: the whole accepted
+// backfill window behind now and two days ahead, checked at start and every
+// hour. (The roller makes any older rollup partition a backfill needs itself.)
 import fp from 'fastify-plugin';
-import { ensurePartitions, type PartitionedTable } from '@memsight/db';
+import { ensureAllPartitions } from '@memsight/db';
 
 const DAY_MS = 86_400_000;
 
@@ -10,15 +10,7 @@ export default fp(
   async (app) => {
     const ensure = async () => {
       const now = app.clock.now();
-      const accepted = now - app.config.maxSampleAgeSeconds * 1000 - DAY_MS;
-      const behind: Record<PartitionedTable, number> = {
-        samples: accepted,
-        snapshots: accepted,
-        rollups_1m: Math.max(now - app.config.retentionMinuteRollupDays * DAY_MS, Math.min(accepted, now - app.config.retentionRawDays * DAY_MS)),
-        rollups_1h: Math.min(accepted, now - app.config.retentionRawDays * DAY_MS),
-      };
-      const created: string[] = [];
-      for (const [table, from] of Object.entries(behind) as [PartitionedTable, number][]) created.push(...(await ensurePartitions(app.pool, table, from, now + 2 * DAY_MS)));
+      const created = await ensureAllPartitions(app.pool, now - app.config.maxSampleAgeSeconds * 1000 - DAY_MS, now + 2 * DAY_MS);
       if (created.length > 0) app.log.info({ created }, 'created partitions');
     };
     let timer: NodeJS.Timeout | undefined;

@@ -3,15 +3,16 @@
 // fragmentation, GC pause, fds, threads, version, worker, last seen), and the
 // RSS of the largest ten on one chart, with the app's deploys marked, over
 // the range in the URL.
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { AppSummary } from '@memsight/contracts';
 import { api } from '../lib/api';
 import { formatValue, type ChartData } from '../lib/chart-data';
 import { formatAgo, formatBytes } from '../lib/format';
 import { chartMarks, describeMarks, type ChartMarks } from '../lib/chart-marks';
 import { COLUMNS, sortRows, type Column, type InstanceRow } from '../lib/instance-table';
-import { checkCustom, isRaw, resolveWindow, windowLabel } from '../lib/time-range';
+import { checkCustom, isRaw, windowLabel } from '../lib/time-range';
 import { useUrlWindow } from '../lib/use-url-window';
+import { useWindowLoad } from '../lib/use-window-load';
 import { SignalChart } from './SignalChart';
 import { TimeRangePicker } from './TimeRangePicker';
 
@@ -20,54 +21,43 @@ const LABELS: Record<Column, string> = {
 };
 const PALETTE = ['#7a3cff', '#0e9384', '#dc6803', '#1570ef', '#c11574', '#4e5ba6', '#667085', '#ca8504', '#099250', '#d92d20'];
 
+interface AppPage {
+  app: AppSummary | null;
+  rows: InstanceRow[];
+  chart: ChartData;
+  marks: ChartMarks;
+}
+
 export function AppView({ apiKey, appId }: { apiKey: string; appId: string }) {
-  const [app, setApp] = useState<AppSummary | null>(null);
-  const [rows, setRows] = useState<InstanceRow[] | null>(null);
-  const [chart, setChart] = useState<ChartData | null>(null);
-  const [marks, setMarks] = useState<ChartMarks | undefined>(undefined);
   const [range, changeRange] = useUrlWindow();
   const [sort, setSort] = useState<{ by: Column; descending: boolean }>({ by: 'rss', descending: true });
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!range) return;
-    let cancelled = false;
-    void (async () => {
-      try {
-        const { fromMs, toMs } = resolveWindow(range, Date.now());
-        // One round of requests: the top instances' RSS comes in one answer, chosen by the server.
-        const [{ apps }, { instances }, { instances: figures }, { deploys }, top] = await Promise.all([
-          api.apps(apiKey),
-          api.instances(apiKey, appId),
-          api.figures(apiKey, appId),
-          api.appDeploys(apiKey, appId, fromMs, toMs),
-          api.topSeries(apiKey, appId, fromMs, toMs, isRaw(range) ? 0 : undefined),
-        ]);
-        const byId = new Map(figures.map((f) => [f.instanceId, f]));
-        const all = instances.map((instance) => ({ instance, figures: byId.get(instance.id) }));
-        const times = [...new Set(top.instances.flatMap((i) => i.points.map((p) => p[0] as number)))].sort((a, b) => a - b);
-        const index = new Map(times.map((t, i) => [t, i]));
-        if (cancelled) return;
-        setApp(apps.find((a) => a.id === appId) ?? null);
-        setRows(all);
-        setMarks(chartMarks(deploys, [], fromMs, toMs, Date.now()));
-        setChart({
-          x: times.map((t) => t / 1000),
-          series: top.instances.map((i, k) => {
-            const values: (number | null)[] = new Array(times.length).fill(null);
-            for (const [t, v] of i.points) values[index.get(t as number)!] = v ?? null;
-            return { label: `${i.host}:${i.pid}`, color: PALETTE[k % PALETTE.length]!, values };
-          }),
-        });
-      } catch (err) {
-        if (!cancelled) setError((err as Error).message);
-      }
-    })();
-    return () => {
-      cancelled = true;
+  const { data, error } = useWindowLoad<AppPage>(range, [apiKey, appId], async (fromMs, toMs, w) => {
+    // One round of requests: the top instances' RSS comes in one answer, chosen by the server.
+    const [{ apps }, { instances }, { instances: figures }, { deploys }, top] = await Promise.all([
+      api.apps(apiKey),
+      api.instances(apiKey, appId),
+      api.figures(apiKey, appId),
+      api.appDeploys(apiKey, appId, fromMs, toMs),
+      api.topSeries(apiKey, appId, fromMs, toMs, isRaw(w) ? 0 : undefined),
+    ]);
+    const byId = new Map(figures.map((f) => [f.instanceId, f]));
+    const times = [...new Set(top.instances.flatMap((i) => i.points.map((p) => p[0] as number)))].sort((a, b) => a - b);
+    const index = new Map(times.map((t, i) => [t, i]));
+    return {
+      app: apps.find((a) => a.id === appId) ?? null,
+      rows: instances.map((instance) => ({ instance, figures: byId.get(instance.id) })),
+      marks: chartMarks(deploys, [], fromMs, toMs, Date.now()),
+      chart: {
+        x: times.map((t) => t / 1000),
+        series: top.instances.map((i, k) => {
+          const values: (number | null)[] = new Array(times.length).fill(null);
+          for (const [t, v] of i.points) values[index.get(t as number)!] = v ?? null;
+          return { label: `${i.host}:${i.pid}`, color: PALETTE[k % PALETTE.length]!, values };
+        }),
+      },
     };
-  }, [apiKey, appId, range]);
-
+  });
+  const { app = null, rows = null, chart = null, marks = undefined } = data ?? {};
 
   const sorted = useMemo(() => (rows ? sortRows(rows, sort.by, sort.descending) : []), [rows, sort]);
   if (error) return <p className="error" role="alert">Could not load this app: {error}</p>;

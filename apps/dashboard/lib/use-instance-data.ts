@@ -10,7 +10,8 @@ import { api } from './api';
 import { mergePoints, type PointsByMetric } from './merge-points';
 import { panelsFor, type PanelSpec } from './panels';
 import { openGatewaySocket } from './socket';
-import { isLiveTail, isRaw, resolveWindow, spanOf, type TimeWindow } from './time-range';
+import { isLiveTail, isRaw, spanOf, type TimeWindow } from './time-range';
+import { useWindowLoad } from './use-window-load';
 
 const REFRESH_MS = 30_000;
 
@@ -29,44 +30,30 @@ export interface InstanceData {
 }
 
 export function useInstanceData(apiKey: string, id: string, range: TimeWindow | null) {
-  const [data, setData] = useState<InstanceData | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [liveStatus, setLiveStatus] = useState('connecting');
-  const [tick, setTick] = useState(0);
   const windowRef = useRef<TimeWindow | null>(null);
   windowRef.current = range;
 
-  useEffect(() => {
-    if (!range) return;
-    let cancelled = false;
-    void (async () => {
-      try {
-        const { fromMs, toMs } = resolveWindow(range, Date.now());
-        // One round of requests: the signals answer carries every metric's name and series at once.
-        const [instance, signals, { alerts }, { spans }, snapshots, { deploys }] = await Promise.all([
-          api.instance(apiKey, id),
-          api.signals(apiKey, id, fromMs, toMs, isRaw(range) ? 0 : undefined),
-          api.alerts(apiKey, new URLSearchParams({ instanceId: id, limit: '20' })),
-          api.alertSpans(apiKey, id, fromMs, toMs),
-          api.snapshots(apiKey, id, fromMs, toMs),
-          api.instanceDeploys(apiKey, id, fromMs, toMs),
-        ]);
-        const panels = panelsFor(signals.series.map((s) => s.metric));
-        const points: PointsByMetric = Object.fromEntries(signals.series.map((s) => [s.metric, s.points as [number, number | null][]]));
-        if (cancelled) return;
-        setData({ instance, panels, points, alerts, spans, deploys, snapshots, fromMs, toMs });
-        setError(null);
-      } catch (err) {
-        if (!cancelled) setError((err as Error).message);
-      }
-    })();
+  const { data, error, setData } = useWindowLoad<InstanceData>(
+    range,
+    [apiKey, id],
+    async (fromMs, toMs, w) => {
+      // One round of requests: the signals answer carries every metric's name and series at once.
+      const [instance, signals, { alerts }, { spans }, snapshots, { deploys }] = await Promise.all([
+        api.instance(apiKey, id),
+        api.signals(apiKey, id, fromMs, toMs, isRaw(w) ? 0 : undefined),
+        api.alerts(apiKey, new URLSearchParams({ instanceId: id, limit: '20' })),
+        api.alertSpans(apiKey, id, fromMs, toMs),
+        api.snapshots(apiKey, id, fromMs, toMs),
+        api.instanceDeploys(apiKey, id, fromMs, toMs),
+      ]);
+      const panels = panelsFor(signals.series.map((s) => s.metric));
+      const points: PointsByMetric = Object.fromEntries(signals.series.map((s) => [s.metric, s.points as [number, number | null][]]));
+      return { instance, panels, points, alerts, spans, deploys, snapshots, fromMs, toMs };
+    },
     // Long relative ranges are downsampled by the server: refreshed, not tailed. A custom range stays put.
-    const timer = range.kind === 'relative' && !isLiveTail(range) ? setTimeout(() => setTick((t) => t + 1), REFRESH_MS) : undefined;
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [apiKey, id, range, tick]);
+    (w) => (w.kind === 'relative' && !isLiveTail(w) ? REFRESH_MS : undefined),
+  );
 
   useEffect(() => {
     const socket = openGatewaySocket(apiKey);

@@ -10,3 +10,4 @@ export * from './alerts';
 export * from './notifications';
 export * from './api-keys';
 export * from './members';
+export * from './trend-line';

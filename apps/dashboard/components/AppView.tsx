@@ -4,7 +4,7 @@
 // RSS of the largest ten on one chart, with the app's deploys marked, over
 // the range in the URL.
 import { useMemo, useState } from 'react';
-import type { AppSummary } from '@memsight/contracts';
+import type { AppSummary, DeployMarker } from '@memsight/contracts';
 import { api } from '../lib/api';
 import { formatValue, type ChartData } from '../lib/chart-data';
 import { formatAgo, formatBytes } from '../lib/format';
@@ -13,6 +13,7 @@ import { COLUMNS, sortRows, type Column, type InstanceRow } from '../lib/instanc
 import { checkCustom, isRaw, windowLabel } from '../lib/time-range';
 import { useUrlWindow } from '../lib/use-url-window';
 import { useWindowLoad } from '../lib/use-window-load';
+import { ReleaseCompare } from './ReleaseCompare';
 import { SignalChart } from './SignalChart';
 import { TimeRangePicker } from './TimeRangePicker';
 
@@ -26,6 +27,7 @@ interface AppPage {
   rows: InstanceRow[];
   chart: ChartData;
   marks: ChartMarks;
+  deploys: DeployMarker[];
 }
 
 export function AppView({ apiKey, appId }: { apiKey: string; appId: string }) {
@@ -47,6 +49,7 @@ export function AppView({ apiKey, appId }: { apiKey: string; appId: string }) {
       app: apps.find((a) => a.id === appId) ?? null,
       rows: instances.map((instance) => ({ instance, figures: byId.get(instance.id) })),
       marks: chartMarks(deploys, [], fromMs, toMs, Date.now()),
+      deploys,
       chart: {
         x: times.map((t) => t / 1000),
         series: top.instances.map((i, k) => {
@@ -57,7 +60,7 @@ export function AppView({ apiKey, appId }: { apiKey: string; appId: string }) {
       },
     };
   });
-  const { app = null, rows = null, chart = null, marks = undefined } = data ?? {};
+  const { app = null, rows = null, chart = null, marks = undefined, deploys = [] } = data ?? {};
 
   const sorted = useMemo(() => (rows ? sortRows(rows, sort.by, sort.descending) : []), [rows, sort]);
   if (error) return <p className="error" role="alert">Could not load this app: {error}</p>;
@@ -81,6 +84,7 @@ export function AppView({ apiKey, appId }: { apiKey: string; appId: string }) {
           />
         </section>
       )}
+      <ReleaseCompare apiKey={apiKey} appId={appId} deploys={deploys} />
       <div className="card scroll">
         <table data-table="instances">
           <thead>

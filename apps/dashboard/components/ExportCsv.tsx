@@ -3,7 +3,7 @@
 // the API's CSV export. Fetched rather than linked, so the request carries the
 // chosen project (a header a plain link cannot send), then saved as a file.
 import { useState } from 'react';
-import { currentProjectChoice, PROJECT_HEADER } from '../lib/project';
+import { projectHeaders } from '../lib/project';
 
 export function ExportCsv({ instanceId, metrics, fromMs, toMs }: { instanceId: string; metrics: string[]; fromMs: number; toMs: number }) {
   const [error, setError] = useState<string | null>(null);
@@ -13,8 +13,7 @@ export function ExportCsv({ instanceId, metrics, fromMs, toMs }: { instanceId: s
   const save = async (e: React.MouseEvent<HTMLAnchorElement>) => {
     e.preventDefault();
     setError(null);
-    const project = currentProjectChoice();
-    const res = await fetch(href, { headers: project ? { [PROJECT_HEADER]: project } : {} }).catch(() => null);
+    const res = await fetch(href, { headers: projectHeaders() }).catch(() => null);
     if (!res?.ok) {
       setError(res ? ((await res.json().catch(() => null))?.error?.message ?? `HTTP ${res.status}`) : 'the server did not answer');
       return;

@@ -124,10 +124,13 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     await row.waitFor({ timeout: 20_000 });
     assert.match((await row.textContent()) ?? '', /MiB/, 'the newest RSS is shown');
     await page.locator('[data-panel="app-rss"] .chart canvas').waitFor({ timeout: 10_000 });
-    const rssHeader = page.locator('th', { hasText: 'RSS' });
+    const rssHeader = page.locator('[data-table="instances"] th', { hasText: 'RSS' });
     assert.equal(await rssHeader.getAttribute('aria-sort'), 'descending');
     await rssHeader.getByRole('button').click();
     assert.equal(await rssHeader.getAttribute('aria-sort'), 'ascending');
+    // Its version's first report is a deploy: the release comparison names it, with a row per figure.
+    await page.locator('[data-releases] [data-table="releases"] [data-release-row]').first().waitFor({ timeout: 10_000 });
+    assert.match((await page.locator('#releases-title').textContent()) ?? '', /→ \d+\.\d+\.\d+/);
     assert.deepEqual(await accessibilityProblems(page), [], 'the app page has no serious accessibility violations');
     await page.close();
   });

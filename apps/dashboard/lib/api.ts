@@ -2,7 +2,7 @@
 // A signed-in person's session cookie is the credential (the credential
 // argument is then ''); a script-style API key still works when one is passed.
 // Every write carries the CSRF header ingest requires of cookie-authenticated changes.
-import type { AppTopSeries, AlertSpanList, DeployList, Overview, InstanceFiguresList, CreateNotificationChannel, MailboxList, NotificationChannel, NotificationChannelList, ApiKey, ApiKeyList, CreateApiKey, CreatedApiKey, AlertRule, AlertRuleList, CreateAlertRule, UpdateAlertRule, AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSnapshots, InstanceSummary, MetricNameList, SeriesResponse, Silence, AddedMember, AddMember, Me, Member, MemberList, UpdateMember } from '@memsight/contracts';
+import type { ReleaseComparison, AppTopSeries, AlertSpanList, DeployList, Overview, InstanceFiguresList, CreateNotificationChannel, MailboxList, NotificationChannel, NotificationChannelList, ApiKey, ApiKeyList, CreateApiKey, CreatedApiKey, AlertRule, AlertRuleList, CreateAlertRule, UpdateAlertRule, AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSnapshots, InstanceSummary, MetricNameList, SeriesResponse, Silence, AddedMember, AddMember, Me, Member, MemberList, UpdateMember } from '@memsight/contracts';
 import { projectHeaders } from './project';
 
 /** A field the API named in a 4xx (`details: [{ path: '/params/metric', message }]`). */
@@ -36,6 +36,9 @@ export const api = {
   apps: (key: string) => getJson<AppList>('/api/apps', key),
   overview: (key: string) => getJson<Overview>('/api/overview', key),
   appDeploys: (key: string, appId: string, fromMs: number, toMs: number) => getJson<DeployList>(`/api/apps/${appId}/deploys?from=${fromMs}&to=${toMs}`, key),
+  /** A week before a deploy against a week after it; the newest deploy without `deployId`. */
+  compareReleases: (key: string, appId: string, deployId?: string) =>
+    getJson<ReleaseComparison>(`/api/apps/${appId}/releases/compare${deployId ? `?deployId=${encodeURIComponent(deployId)}` : ''}`, key),
   /** Every series the instance reported in the range, in one answer; step as for `series`. */
   signals: (key: string, id: string, fromMs: number, toMs: number, step?: number) =>
     getJson<SeriesResponse>(`/api/instances/${id}/signals?from=${fromMs}&to=${toMs}${step === undefined ? '' : `&step=${step}`}`, key),

@@ -11,3 +11,4 @@ export * from './notifications';
 export * from './api-keys';
 export * from './members';
 export * from './trend-line';
+export * from './releases';

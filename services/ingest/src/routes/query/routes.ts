@@ -7,6 +7,7 @@ import { listInstanceMetrics } from '../../queries/get-instance-series';
 import { listAlertSpans } from '../../queries/list-alert-spans';
 import {
   getAppTopSeriesSchema,
+  compareReleasesSchema,
   getInstanceSchema,
   getOverviewSchema,
   getSignalsSchema,
@@ -25,6 +26,7 @@ import { getInstanceFigures } from './get-instance-figures';
 import { getInstanceSnapshots } from './get-instance-snapshots';
 import { getOverview } from './get-overview';
 import { getAppTopSeries } from './get-app-top-series';
+import { compareReleases } from './compare-releases';
 import { getInstanceSignals, readSeries } from './get-instance-signals';
 import { findScope } from '../../queries/project-scope';
 import { listDeploys } from './list-deploys';
@@ -55,6 +57,10 @@ const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/apps/:appId/deploys', { schema: listAppDeploysSchema }, async (request) =>
     listDeploys(app.pool, request.projectId, { appId: request.params.appId }, request.query, app.clock.now()),
+  );
+
+  app.get('/api/apps/:appId/releases/compare', { schema: compareReleasesSchema }, async (request) =>
+    compareReleases(app.pool, request.projectId, { appId: request.params.appId, deployId: request.query.deployId, days: Number(request.query.days ?? 7) }, app.clock.now()),
   );
 
   app.get('/api/instances/:instanceId/deploys', { schema: listInstanceDeploysSchema }, async (request) =>

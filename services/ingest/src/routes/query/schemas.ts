@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { AppTopSeries, AlertSpanList, AppList, DeployList, InstanceFiguresList, Overview, InstanceList, InstanceSnapshots, InstanceSummary, SeriesResponse, MetricNameList, ErrorResponse } from '@memsight/contracts';
+import { AppTopSeries, AlertSpanList, AppList, DeployList, InstanceFiguresList, Overview, InstanceList, InstanceSnapshots, InstanceSummary, SeriesResponse, MetricNameList, ErrorResponse, ReleaseComparison } from '@memsight/contracts';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
 const InstanceParams = Type.Object({ instanceId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
@@ -118,4 +118,15 @@ export const listAlertSpansSchema = {
   params: InstanceParams,
   querystring: Type.Object(TimeRange),
   response: { 200: AlertSpanList, ...errors },
+};
+
+export const compareReleasesSchema = {
+  tags: ['query'],
+  summary: "An app's memory the days before a deploy against the days after: growth rate, heap floor, fragmentation, GC pause share",
+  params: Type.Object({ appId: Type.String({ format: 'uuid' }) }),
+  querystring: Type.Object({
+    deployId: Type.Optional(Type.String({ format: 'uuid', description: 'A deploy marker of the app (GET /api/apps/:appId/deploys); default: the newest' })),
+    days: Type.Optional(Type.String({ pattern: '^([1-9]|[12][0-9]|30)$', description: 'Days on each side, 1–30; default 7' })),
+  }),
+  response: { 200: ReleaseComparison, ...errors },
 };

@@ -8,13 +8,16 @@
 //   queries: an instance's 30-day, 7-day and 1-hour charts at ~1000 points,
 //            p50 and p95 server time, with the 30-day chart read from raw
 //            samples as the baseline in the same run.
-// Not yet here (issue 13): compaction, VictoriaMetrics beside it, the overview.
+//   compact: every day but the newest compacted (codec/block.ts): bytes per
+//            sample and value, seconds per day, and a 1-hour chart on a day
+//            before and after it was compacted.
+// Not yet here (issue 13): VictoriaMetrics beside it, the overview query.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createPool, ensureAllPartitions, migrate, rollUpRange, startEmbeddedPostgres, upsertMetricSet, MIGRATIONS_DIR, type RunningPostgres } from '@memsight/db';
+import { compactPartition, createPool, ensureAllPartitions, listPartitions, migrate, rollUpRange, startEmbeddedPostgres, upsertMetricSet, MIGRATIONS_DIR, type RunningPostgres } from '@memsight/db';
 import { getInstanceSeries } from '../services/ingest/src/queries/get-instance-series';
 import { freePort } from './lib/free-port';
 import { percentile } from './lib/percentile';
@@ -96,8 +99,8 @@ try {
 
   // Raw samples are kept for the whole loaded range here, so the raw baseline can read them.
   const ctx = { nowMs: endMs, rawRetentionMs: (DAYS + 1) * DAY };
-  const chart = (rangeMs: number, raw = false) => async (i: number) => {
-    const q = { instanceId: String(1 + (i % INSTANCES)), metrics: names.slice(0, 3), fromMs: endMs - rangeMs, toMs: endMs, stepMs: Math.ceil(rangeMs / 1000 / 1000) * 1000 };
+  const chart = (rangeMs: number, raw = false, toMs = endMs) => async (i: number) => {
+    const q = { instanceId: String(1 + (i % INSTANCES)), metrics: names.slice(0, 3), fromMs: toMs - rangeMs, toMs, stepMs: Math.ceil(rangeMs / 1000 / 1000) * 1000 };
     // The raw baseline: the same buckets, aggregated from raw samples (as before rollups existed).
     if (raw) await pool.query('UPDATE rollup_progress SET received_until = to_timestamp(0)');
     const t = performance.now();
@@ -107,7 +110,7 @@ try {
     return { took, resolution: plan.resolution, parts: plan.parts.map((p) => p.source).join('+') };
   };
   const results: Record<string, { p50: number; p95: number; resolution: string }> = {};
-  for (const [label, fn] of [['30 d', chart(30 * DAY)], ['7 d', chart(7 * DAY)], ['1 h', chart(3_600_000)], ['30 d from raw samples', chart(30 * DAY, true)]] as const) {
+  const time = async (label: string, fn: ReturnType<typeof chart>) => {
     const times: number[] = [];
     let resolution = '';
     for (let i = 0; i < TRIALS; i++) {
@@ -116,7 +119,23 @@ try {
       resolution = `${r.resolution} (${r.parts})`;
     }
     results[label] = { p50: pct(times, 50), p95: pct(times, 95), resolution };
+  };
+  const compactedDay = endMs - 5 * DAY + 12 * 3_600_000; // noon, five days back
+  for (const [label, fn] of [['30 d', chart(30 * DAY)], ['7 d', chart(7 * DAY)], ['1 h', chart(3_600_000)], ['30 d from raw samples', chart(30 * DAY, true)], ['1 h, 5 days back', chart(3_600_000, false, compactedDay)]] as const) {
+    await time(label, fn);
   }
+
+  // Compaction: every day but the newest, as ingest does once a day can no longer change.
+  const compactTimes: number[] = [];
+  let compactedSamples = 0;
+  for (const p of (await listPartitions(pool, 'samples')).filter((x) => x.toMs <= endMs - DAY && x.fromMs >= startMs)) {
+    const t = performance.now();
+    compactedSamples += (await compactPartition(pool, p))?.samples ?? 0;
+    compactTimes.push((performance.now() - t) / 1000);
+  }
+  await pool.query('VACUUM ANALYZE samples_compact');
+  const compacted = await size('samples_compact');
+  await time('1 h, 5 days back, compacted', chart(3_600_000, false, compactedDay));
 
   const values = rows * METRICS;
   console.log(`\nhistory: ${INSTANCES} instances × ${DAYS} days, 10 s interval, ${METRICS} metrics: ${(rows / 1e6).toFixed(2)} M samples, ${(values / 1e6).toFixed(1)} M values`);
@@ -126,6 +145,10 @@ try {
   console.log(`  raw samples:     ${(disk.raw / 2 ** 20).toFixed(0)} MB, ${(disk.raw / rows).toFixed(1)} B/sample, ${(disk.raw / values).toFixed(2)} B/value`);
   console.log(`  minute rollups:  ${(disk['1m'] / 2 ** 20).toFixed(0)} MB (${((disk['1m'] / disk.raw) * 100).toFixed(0)} % of raw)`);
   console.log(`  hour rollups:    ${(disk['1h'] / 2 ** 20).toFixed(1)} MB (${((disk['1h'] / disk.raw) * 100).toFixed(1)} % of raw)`);
+  const compactedValues = compactedSamples * METRICS;
+  console.log(`  compacted:       ${(compacted / 2 ** 20).toFixed(0)} MB for ${(compactedSamples / 1e6).toFixed(2)} M samples, ${(compacted / compactedSamples).toFixed(1)} B/sample, ${(compacted / compactedValues).toFixed(2)} B/value (${(disk.raw / rows / (compacted / compactedSamples)).toFixed(0)}× smaller than raw)`);
+  console.log(`
+compaction time per day of data: ${pct(compactTimes, 50).toFixed(2)} s (p50), ${Math.max(...compactTimes).toFixed(2)} s (max)`);
   console.log(`\nchart queries, 3 metrics at ~1000 points, ${TRIALS} trials each (server time in this process):`);
   for (const [label, r] of Object.entries(results)) console.log(`  ${label.padEnd(22)} p50 ${ms(r.p50).padStart(9)}  p95 ${ms(r.p95).padStart(9)}  read from ${r.resolution}`);
   const ratio = results['30 d from raw samples']!.p50 / results['30 d']!.p50;

@@ -12,3 +12,5 @@ export { ensureBuiltinRules } from './builtin-rules';
 export { selectAlertSummaries, type AlertFilter } from './alert-summaries';
 export { upsertMetricSet } from './metric-sets';
 export { latestSnapshots, snapshotRange, type LatestSnapshots, type SnapshotRange, type SiteEntry, type TypeEntry } from './snapshots';
+export { compactPartition, compactSettledDays, readCompactedRows, type CompactionOutcome, type StoredRow } from './compaction';
+export { encodeBlock, decodeBlock, type Block } from './codec/block';

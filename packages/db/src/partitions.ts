@@ -1,12 +1,13 @@
-// Every time-keyed table is partitioned by range of its time column: raw
-// samples, snapshots and minute rollups by UTC day, hour rollups by UTC month.
+// Every time-keyed table is partitioned by range of its time column: raw and
+// compacted samples, snapshots and minute rollups by UTC day, hour rollups by UTC month.
 // Partitions are created ahead of need (and for the accepted backfill window)
 // so an insert never finds a gap, and retention drops whole partitions.
 import type pg from 'pg';
 
 const DAY_MS = 86_400_000;
 
-export type PartitionedTable = 'samples' | 'snapshots' | 'rollups_1m' | 'rollups_1h';
+export type PartitionedTable = 'samples' | 'samples_compact' | 'snapshots' | 'rollups_1m' | 'rollups_1h';
+/** The tables ingest writes to as data arrives (compacted samples are made later, day by day). */
 export const PARTITIONED_TABLES: readonly PartitionedTable[] = ['samples', 'snapshots', 'rollups_1m', 'rollups_1h'];
 
 /** Hour rollups are 24 rows per instance a day: a month per partition keeps their count small over two years. */

@@ -32,8 +32,8 @@ const KEY_ROUNDS = 20; // at most 100k keys a pass; the next pass takes the rest
 /** Drops every partition that lies wholly before its table's cut-off, and trims old batch keys. */
 export async function applyRetention(pool: pg.Pool, nowMs: number, days: RetentionDays): Promise<RetentionOutcome> {
   const dropped: string[] = [];
-  for (const table of ['samples', 'snapshots', 'rollups_1m', 'rollups_1h'] as PartitionedTable[]) {
-    const cutoff = nowMs - days[table] * DAY_MS;
+  for (const table of ['samples', 'samples_compact', 'snapshots', 'rollups_1m', 'rollups_1h'] as PartitionedTable[]) {
+    const cutoff = nowMs - days[table === 'samples_compact' ? 'samples' : table] * DAY_MS; // compacted samples are raw samples
     for (const p of await listPartitions(pool, table)) {
       if (!(p.toMs <= cutoff)) continue; // NaN bounds (a partition someone else made) are never dropped
       // `p.name` comes from the catalogue as a child of `table`; quoted as an identifier.

@@ -7,7 +7,8 @@
 // numbered here, so no name of a metric is ever spliced into the SQL.
 import type pg from 'pg';
 import { RESOLUTION_MS, type Resolution, type RollupProgress } from '@memsight/db';
-import { markGaps, planSeries, type Aggregate, type SeriesPart, type SeriesPlan } from './series-plan';
+import { markGaps, planSeries, withCompacted, type Aggregate, type SeriesPart, type SeriesPlan } from './series-plan';
+import { readCompactedPart } from './read-compacted-part';
 
 export interface SeriesQuery {
   instanceId: string;
@@ -92,13 +93,27 @@ async function rolledUntil(pool: pg.Pool, instanceId: string, toMs: number): Pro
   return Object.fromEntries(rows.map((r) => [r.resolution, Number(r.ms)]));
 }
 
+/** The time of this instance's newest compacted sample before `toMs`, if any day of it was compacted. */
+async function compactedUntil(pool: pg.Pool, instanceId: string, toMs: number): Promise<number | undefined> {
+  const { rows } = await pool.query<{ ms: number | null }>(
+    `SELECT (extract(epoch FROM max(last_ts)) * 1000)::float8 AS ms FROM samples_compact WHERE instance_id = $1 AND hour < to_timestamp($2 / 1000.0)`,
+    [instanceId, toMs],
+  );
+  return rows[0]!.ms ?? undefined;
+}
+
 export async function getInstanceSeries(pool: pg.Pool, q: SeriesQuery, ctx: SeriesContext): Promise<SeriesResult> {
   const metrics = [...new Set(q.metrics)];
   const series = new Map<string, [number, number | null][]>(metrics.map((m) => [m, []]));
-  const plan = planSeries(q, { ...ctx, progress: await rolledUntil(pool, q.instanceId, q.toMs) });
+  const [progress, compacted] = await Promise.all([rolledUntil(pool, q.instanceId, q.toMs), compactedUntil(pool, q.instanceId, q.toMs)]);
+  const plan = withCompacted(planSeries(q, { ...ctx, progress }), compacted);
   if (metrics.length === 0) return { plan, series };
   // Parts are consecutive ranges, oldest first: their rows concatenate in time order.
-  const parts = await Promise.all(plan.parts.map((part) => readPart(pool, q, metrics, part, plan.stepMs)));
+  const parts = await Promise.all(
+    plan.parts.map((part) =>
+      part.source === 'compacted' ? readCompactedPart(pool, q.instanceId, metrics, part, plan.stepMs, q.aggregate ?? 'avg') : readPart(pool, q, metrics, part, plan.stepMs),
+    ),
+  );
   for (const r of parts.flat()) {
     const t = Number(r.t);
     metrics.forEach((m, i) => {
@@ -111,12 +126,17 @@ export async function getInstanceSeries(pool: pg.Pool, q: SeriesQuery, ctx: Seri
   return { plan, series };
 }
 
-/** Metric names this instance reported in the range: from its hour rollups, and raw samples from its newest hour rollup on. */
+/** Metric names this instance reported in the range: from its hour rollups, and raw (or compacted) samples from its newest hour rollup on. */
 export async function listInstanceMetrics(pool: pg.Pool, instanceId: string, fromMs: number, toMs: number): Promise<string[]> {
   const { rows } = await pool.query<{ name: string }>(
     `WITH sets AS (
        SELECT DISTINCT metric_set_id FROM rollups_1h
         WHERE instance_id = $1 AND bucket >= date_trunc('hour', to_timestamp($2 / 1000.0)) AND bucket < to_timestamp($3 / 1000.0)
+       UNION
+       SELECT DISTINCT metric_set_id FROM samples_compact
+        WHERE instance_id = $1 AND hour < to_timestamp($3 / 1000.0)
+          AND hour >= greatest(to_timestamp($2 / 1000.0) - interval '1 hour',
+                               coalesce((SELECT max(bucket) FROM rollups_1h WHERE instance_id = $1 AND bucket < to_timestamp($3 / 1000.0)), '-infinity'))
        UNION
        SELECT DISTINCT metric_set_id FROM samples
         WHERE instance_id = $1 AND ts < to_timestamp($3 / 1000.0)

@@ -16,7 +16,8 @@
 import type { Resolution, RollupProgress } from '@memsight/db';
 
 export type SeriesResolution = 'raw' | Resolution;
-export type SeriesSource = 'samples' | 'rollups_1m' | 'rollups_1h';
+/** `compacted`: raw samples some of which are in compacted blocks (read-compacted-part.ts). */
+export type SeriesSource = 'samples' | 'compacted' | 'rollups_1m' | 'rollups_1h';
 export type Aggregate = 'avg' | 'min' | 'max' | 'last';
 
 export interface SeriesPart {
@@ -73,4 +74,22 @@ export function markGaps(points: [number, number | null][], stepMs: number): [nu
     out.push(points[i]!);
   }
   return out;
+}
+
+/**
+ * Moves the raw reads that reach into compacted days (an instance's compacted
+ * samples end at `compactedUntilMs`) to the compacted reader, up to the first
+ * bucket boundary after them: a bucket is read whole by one reader.
+ */
+export function withCompacted(plan: SeriesPlan, compactedUntilMs: number | undefined): SeriesPlan {
+  if (compactedUntilMs === undefined) return plan;
+  const parts = plan.parts.flatMap((part): SeriesPart[] => {
+    if (part.source !== 'samples' || part.fromMs > compactedUntilMs) return [part];
+    const after = compactedUntilMs + 1;
+    const boundary = Math.min(part.toMs, plan.stepMs > 0 ? Math.ceil(after / plan.stepMs) * plan.stepMs : after);
+    const split: SeriesPart[] = [{ source: 'compacted', fromMs: part.fromMs, toMs: boundary }];
+    if (boundary < part.toMs) split.push({ source: 'samples', fromMs: boundary, toMs: part.toMs });
+    return split;
+  });
+  return { ...plan, parts };
 }

@@ -1,9 +1,9 @@
 // History upkeep: a rollup pass every `rollupIntervalSeconds` (minutes from
 // the batches received since the last pass, hours every few minutes), and
-// retention every hour. Every replica schedules both; the roller's advisory
+// every hour compaction of the days that can no longer change, then retention. Every replica schedules both; the roller's advisory
 // lock lets one run at a time, and dropping a partition twice is harmless.
 import fp from 'fastify-plugin';
-import { applyRetention, rollUpPass, type RetentionDays } from '@memsight/db';
+import { applyRetention, compactSettledDays, rollUpPass, type RetentionDays } from '@memsight/db';
 
 const DAY_MS = 86_400_000;
 const HOUR_EVERY_MS = 5 * 60_000;
@@ -23,6 +23,9 @@ export default fp(
       return pass;
     };
     const expire = async () => {
+      // Days that can no longer change are compacted first, then whatever is past retention is dropped.
+      const compacted = await compactSettledDays(app.pool, app.clock.now(), c.maxSampleAgeSeconds * 1000);
+      if (compacted.length > 0) app.log.info({ compacted }, 'compacted raw samples');
       const outcome = await applyRetention(app.pool, app.clock.now(), days);
       if (outcome.dropped.length > 0 || outcome.batchKeysDeleted > 0) app.log.info(outcome, 'expired old data');
     };
@@ -39,7 +42,7 @@ export default fp(
     };
     app.addHook('onReady', async () => {
       if (c.rollupIntervalSeconds > 0) every(c.rollupIntervalSeconds * 1000, 'rollup pass', rollUp);
-      every(3_600_000, 'retention', expire);
+      every(3_600_000, 'compaction and retention', expire);
     });
     app.addHook('onClose', async () => timers.forEach(clearInterval));
   },

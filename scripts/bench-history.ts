@@ -11,7 +11,9 @@
 //   compact: every day but the newest compacted (codec/block.ts): bytes per
 //            sample and value, seconds per day, and a 1-hour chart on a day
 //            before and after it was compacted.
-// Not yet here (issue 13): VictoriaMetrics beside it, the overview query.
+//   peer:    VictoriaMetrics (Debian's victoria-metrics) loaded with the same
+//            samples: bytes per value right after ingest, the same range queries.
+// Not yet here (issue 13): the overview query; VictoriaMetrics in bench:ingest.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,6 +22,7 @@ import pg from 'pg';
 import { compactPartition, createPool, ensureAllPartitions, listPartitions, migrate, rollUpRange, startEmbeddedPostgres, upsertMetricSet, MIGRATIONS_DIR, type RunningPostgres } from '@memsight/db';
 import { getInstanceSeries } from '../services/ingest/src/queries/get-instance-series';
 import { freePort } from './lib/free-port';
+import { diskBytes, importSeries, startVictoriaMetrics, timeRangeQuery } from './bench/victoria-metrics';
 import { percentile } from './lib/percentile';
 import { inheritedEnvironment } from './lib/stack-config';
 
@@ -51,6 +54,7 @@ await admin.connect();
 const dbName = `memsight_bench_history_${process.pid}`;
 await admin.query(`CREATE DATABASE ${dbName}`);
 const pool = createPool(Object.assign(new URL(serverUrl), { pathname: `/${dbName}` }).toString(), 4);
+pool.on('error', () => {}); // idle connections end when the database is dropped
 
 try {
   await migrate(pool, MIGRATIONS_DIR);
@@ -92,6 +96,38 @@ try {
   client.release();
   await pool.query(`INSERT INTO rollup_progress (resolution, received_until) VALUES ('1m', to_timestamp($1 / 1000.0)), ('1h', to_timestamp($1 / 1000.0))`, [endMs]);
   await pool.query('VACUUM ANALYZE');
+
+  // The peer, loaded with the same rows as they are stored here, before compaction drops them.
+  const peer = await startVictoriaMetrics(say);
+  const vm: { bytes: number; loadSeconds: number; results: Record<string, { p50: number; p95: number; points: number }> } | { skipped: string } =
+    typeof peer === 'string' ? { skipped: peer } : { bytes: 0, loadSeconds: 0, results: {} };
+  if (typeof peer !== 'string' && 'results' in vm) {
+    try {
+      const t = performance.now();
+      for (let i = 1; i <= INSTANCES; i++) {
+        const { rows: stored } = await pool.query<{ t: string; v: number[] }>('SELECT (extract(epoch FROM ts) * 1000)::bigint AS t, values AS v FROM samples WHERE instance_id = $1 ORDER BY ts', [i]);
+        const ts = stored.map((r) => Number(r.t));
+        for (let k = 0; k < METRICS; k++) await importSeries(peer, { __name__: names[k]!.replaceAll('.', '_'), instance: String(i) }, ts, stored.map((r) => r.v[k]!));
+      }
+      vm.loadSeconds = (performance.now() - t) / 1000;
+      for (const [label, rangeMs, toMs] of [['30 d', 30 * DAY, endMs], ['7 d', 7 * DAY, endMs], ['1 h', 3_600_000, endMs], ['1 h, 5 days back', 3_600_000, endMs - 5 * DAY + 12 * 3_600_000]] as const) {
+        const stepMs = Math.ceil(rangeMs / 1000 / 1000) * 1000;
+        const times: number[] = [];
+        let points = 0;
+        for (let i = 0; i < TRIALS; i++) {
+          const query = `avg_over_time({__name__=~"bench_memory_m0[0-2]",instance="${1 + (i % INSTANCES)}"}[${stepMs / 1000}s])`;
+          const r = await timeRangeQuery(peer, query, toMs - rangeMs, toMs, stepMs);
+          times.push(r.took);
+          points = r.points;
+        }
+        vm.results[label] = { p50: pct(times, 50), p95: pct(times, 95), points };
+      }
+    } finally {
+      // Stopped, it has written everything it holds: then its directory is what it stores.
+      await peer.stop();
+    }
+    vm.bytes = diskBytes(peer);
+  }
 
   const size = async (table: string) =>
     Number((await pool.query<{ b: string }>(`SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) AS b FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass`, [table])).rows[0]!.b);
@@ -151,6 +187,19 @@ try {
 compaction time per day of data: ${pct(compactTimes, 50).toFixed(2)} s (p50), ${Math.max(...compactTimes).toFixed(2)} s (max)`);
   console.log(`\nchart queries, 3 metrics at ~1000 points, ${TRIALS} trials each (server time in this process):`);
   for (const [label, r] of Object.entries(results)) console.log(`  ${label.padEnd(22)} p50 ${ms(r.p50).padStart(9)}  p95 ${ms(r.p95).padStart(9)}  read from ${r.resolution}`);
+  if ('skipped' in vm) console.log(`
+VictoriaMetrics: skipped, ${vm.skipped}`);
+  else {
+    console.log(`
+VictoriaMetrics 1.79 (same samples, JSON-lines import in ${vm.loadSeconds.toFixed(0)} s): ${(vm.bytes / 2 ** 20).toFixed(0)} MB on disk, ${(vm.bytes / values).toFixed(2)} B/value right after ingest`);
+    const [ours, theirs] = [compacted / compactedValues, vm.bytes / values];
+    console.log(`  memsight compacted ${ours.toFixed(2)} B/value against VictoriaMetrics ${theirs.toFixed(2)} B/value: ours is ${(ours / theirs).toFixed(2)}× theirs`);
+    console.log('  range queries (avg_over_time of the same 3 metrics at the same step) over HTTP on loopback; memsight\'s are server time without HTTP:');
+    for (const [label, r] of Object.entries(vm.results)) {
+      const ours = results[label];
+      console.log(`  ${label.padEnd(22)} p50 ${ms(r.p50).padStart(9)}  p95 ${ms(r.p95).padStart(9)}  ${r.points} points${ours ? `; memsight p50 ${ms(ours.p50)} (${(ours.p50 / r.p50).toFixed(2)}× theirs)` : ''}`);
+    }
+  }
   const ratio = results['30 d from raw samples']!.p50 / results['30 d']!.p50;
   console.log(`\n30-day chart: rollups answer it ${ratio.toFixed(0)}× faster than raw samples (p50), goal p95 < 100 ms: ${results['30 d']!.p95 < 100 ? 'met' : 'not met'}`);
 } finally {

@@ -16,12 +16,17 @@ export const RESOLUTION_MS: Record<Resolution, number> = { '1m': 60_000, '1h': 3
 const TABLE = { '1m': 'rollups_1m', '1h': 'rollups_1h' } as const;
 
 // Per (instance, bucket, metric) from the source rows of the keyed buckets.
+// LATERAL ... OFFSET 0 (which keeps the planner from flattening it into a
+// join): each key reads its bucket by the primary key, whatever the planner
+// believes of a partition autovacuum has not analysed yet. Flattened, it was
+// a merge join on instance alone, filtering 50 M pairs: 35 s a day, not 1 s.
 const FROM_RAW = `
   SELECT k.instance_id, k.bucket, u.name,
          count(u.v)::int AS n, min(u.v) AS mn, max(u.v) AS mx, avg(u.v) AS av,
          (array_agg(u.v ORDER BY s.ts DESC) FILTER (WHERE u.v IS NOT NULL))[1] AS lst
     FROM rollup_keys k
-    JOIN samples s ON s.instance_id = k.instance_id AND s.ts >= k.bucket AND s.ts < k.bucket + interval '1 minute'
+    CROSS JOIN LATERAL (SELECT ts, metric_set_id, values FROM samples
+                         WHERE instance_id = k.instance_id AND ts >= k.bucket AND ts < k.bucket + interval '1 minute' OFFSET 0) s
     JOIN metric_sets ms ON ms.id = s.metric_set_id
     CROSS JOIN LATERAL unnest(ms.names, s.values) AS u(name, v)
    WHERE u.name IS NOT NULL
@@ -32,7 +37,8 @@ const FROM_MINUTES = `
          sum(u.n)::int AS n, min(u.mn) AS mn, max(u.mx) AS mx, sum(u.av * u.n) / nullif(sum(u.n), 0) AS av,
          (array_agg(u.lst ORDER BY r.bucket DESC) FILTER (WHERE u.n > 0))[1] AS lst
     FROM rollup_keys k
-    JOIN rollups_1m r ON r.instance_id = k.instance_id AND r.bucket >= k.bucket AND r.bucket < k.bucket + interval '1 hour'
+    CROSS JOIN LATERAL (SELECT bucket, metric_set_id, n, "min", "max", "avg", "last" FROM rollups_1m
+                         WHERE instance_id = k.instance_id AND bucket >= k.bucket AND bucket < k.bucket + interval '1 hour' OFFSET 0) r
     JOIN metric_sets ms ON ms.id = r.metric_set_id
     CROSS JOIN LATERAL unnest(ms.names, r.n, r."min", r."max", r."avg", r."last") AS u(name, n, mn, mx, av, lst)
    WHERE u.name IS NOT NULL
@@ -69,6 +75,8 @@ async function withKeys(db: pg.ClientBase, resolution: Resolution, fillKeys: () 
       `CREATE TEMP TABLE IF NOT EXISTS rollup_rows (instance_id bigint, bucket timestamptz(3), names text[], n int[], mn float8[], mx float8[], av float8[], lst float8[]) ON COMMIT DELETE ROWS`,
     );
     await fillKeys();
+    // Autovacuum never analyses temporary tables: the planner would guess the keys' count.
+    await db.query('ANALYZE rollup_keys');
     // Whatever times the keys have (a replayed or backfilled day included), their partition exists before the upsert.
     const { rows } = await db.query<{ lo: number | null; hi: number | null }>(
       `SELECT (extract(epoch FROM min(bucket)) * 1000)::float8 AS lo, (extract(epoch FROM max(bucket)) * 1000)::float8 AS hi FROM rollup_keys`,

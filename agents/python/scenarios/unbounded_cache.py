@@ -7,8 +7,8 @@
 import time
 
 FILL_KEYS = 60_000  # about 30 MB of rows
-HOLD_SECONDS = 2.0
-MIN_SECONDS = 5.0
+HOLD_SECONDS = 5.0  # a loaded machine may sample every second or two; this leaves it several readings of the full cache
+MIN_SECONDS = 8.0
 
 cache = {}
 

@@ -11,9 +11,10 @@
 //   compact: every day but the newest compacted (codec/block.ts): bytes per
 //            sample and value, seconds per day, and a 1-hour chart on a day
 //            before and after it was compacted.
+//   overview: the overview page's query (every app's last hour, figures and
+//            leak suspects) over the whole fleet, p50 and p95.
 //   peer:    VictoriaMetrics (Debian's victoria-metrics) loaded with the same
 //            samples: bytes per value right after ingest, the same range queries.
-// Not yet here (issue 13): the overview query; VictoriaMetrics in bench:ingest.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,8 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { compactPartition, createPool, ensureAllPartitions, listPartitions, migrate, rollUpRange, startEmbeddedPostgres, upsertMetricSet, MIGRATIONS_DIR, type RunningPostgres } from '@memsight/db';
 import { getInstanceSeries } from '../services/ingest/src/queries/get-instance-series';
+import { getOverview } from '../services/ingest/src/routes/query/get-overview';
+import { createFleet } from './bench/history-fleet';
 import { freePort } from './lib/free-port';
 import { diskBytes, importSeries, startVictoriaMetrics, timeRangeQuery } from './bench/victoria-metrics';
 import { percentile } from './lib/percentile';
@@ -28,9 +31,10 @@ import { inheritedEnvironment } from './lib/stack-config';
 
 const { values: args } = parseArgs({
   options: {
-    instances: { type: 'string', default: '10' },
+    instances: { type: 'string', default: '200' },
     days: { type: 'string', default: '30' },
-    metrics: { type: 'string', default: '20' },
+    // One of each shape: a sawtooth (RSS), a step, a slow leak, a constant.
+    metrics: { type: 'string', default: '4' },
     trials: { type: 'string', default: '20' },
   },
 });
@@ -61,7 +65,9 @@ try {
   const endMs = Math.floor(Date.now() / DAY) * DAY;
   const startMs = endMs - DAYS * DAY;
   await ensureAllPartitions(pool, startMs, endMs + DAY);
-  const names = Array.from({ length: METRICS }, (_, k) => `bench.memory.m${String(k).padStart(2, '0')}`);
+  // The first is RSS, as the overview's sparklines and figures read it.
+  const names = Array.from({ length: METRICS }, (_, k) => (k === 0 ? 'process.memory.rss' : `bench.memory.m${String(k).padStart(2, '0')}`));
+  const projectId = await createFleet(pool, INSTANCES, startMs, endMs);
   const set = await upsertMetricSet(pool, names);
 
   // Each metric's shape by its index: a sawtooth over a floor, a step every few days, a slow leak, a constant.
@@ -115,7 +121,7 @@ try {
         const times: number[] = [];
         let points = 0;
         for (let i = 0; i < TRIALS; i++) {
-          const query = `avg_over_time({__name__=~"bench_memory_m0[0-2]",instance="${1 + (i % INSTANCES)}"}[${stepMs / 1000}s])`;
+          const query = `avg_over_time({__name__=~"${names.slice(0, 3).map((n) => n.replaceAll('.', '_')).join('|')}",instance="${1 + (i % INSTANCES)}"}[${stepMs / 1000}s])`;
           const r = await timeRangeQuery(peer, query, toMs - rangeMs, toMs, stepMs);
           times.push(r.took);
           points = r.points;
@@ -161,6 +167,16 @@ try {
     await time(label, fn);
   }
 
+  // The overview page's query: every app's last hour, every running instance's figures, the leak suspects.
+  const overviewTimes: number[] = [];
+  let overviewApps = 0;
+  for (let i = 0; i < TRIALS; i++) {
+    const t = performance.now();
+    overviewApps = (await getOverview(pool, projectId, endMs, endMs - 5 * 60_000)).apps.length;
+    overviewTimes.push(performance.now() - t);
+  }
+  const overview = { p50: pct(overviewTimes, 50), p95: pct(overviewTimes, 95) };
+
   // Compaction: every day but the newest, as ingest does once a day can no longer change.
   const compactTimes: number[] = [];
   let compactedSamples = 0;
@@ -187,6 +203,7 @@ try {
 compaction time per day of data: ${pct(compactTimes, 50).toFixed(2)} s (p50), ${Math.max(...compactTimes).toFixed(2)} s (max)`);
   console.log(`\nchart queries, 3 metrics at ~1000 points, ${TRIALS} trials each (server time in this process):`);
   for (const [label, r] of Object.entries(results)) console.log(`  ${label.padEnd(22)} p50 ${ms(r.p50).padStart(9)}  p95 ${ms(r.p95).padStart(9)}  read from ${r.resolution}`);
+  console.log(`  ${'overview page'.padEnd(22)} p50 ${ms(overview.p50).padStart(9)}  p95 ${ms(overview.p95).padStart(9)}  ${overviewApps} apps, ${INSTANCES} instances, their last hour`);
   if ('skipped' in vm) console.log(`
 VictoriaMetrics: skipped, ${vm.skipped}`);
   else {
@@ -202,6 +219,9 @@ VictoriaMetrics 1.79 (same samples, JSON-lines import in ${vm.loadSeconds.toFixe
   }
   const ratio = results['30 d from raw samples']!.p50 / results['30 d']!.p50;
   console.log(`\n30-day chart: rollups answer it ${ratio.toFixed(0)}× faster than raw samples (p50), goal p95 < 100 ms: ${results['30 d']!.p95 < 100 ? 'met' : 'not met'}`);
+  const charts = Object.entries(results).filter(([label]) => !label.includes('from raw'));
+  const slow = charts.filter(([, r]) => r.p95 >= 100).map(([label]) => label);
+  console.log(`every chart query under 100 ms at p95: ${slow.length ? `no (${slow.join(', ')})` : 'yes'}; compacted at or under 2 B/value: ${compacted / compactedValues <= 2 ? 'yes' : 'no'}`);
 } finally {
   await pool.end();
   await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);

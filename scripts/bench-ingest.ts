@@ -5,6 +5,9 @@
 //           real ingest process, auth + validation + idempotency on, each
 //           request acknowledged after its transaction commits
 //   COPY:   the identical samples COPYed straight into the table layouts
+//   peer:   VictoriaMetrics (Debian's victoria-metrics), the same samples to
+//           its JSON-lines import over the same connections; skipped, with
+//           the reason, where it cannot be installed
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +21,8 @@ import { batchFor, generateValues, gzipBatch, METRIC_NAMES, type BenchShape } fr
 import { CopyBaselines, LAYOUTS, relationBytes } from './bench/copy-baseline';
 import { buildRequests, postAll } from './bench/http-load';
 import { backendCpu, cpuBetween } from './bench/pg-cpu';
+import { diskBytes, startVictoriaMetrics, type Peer } from './bench/victoria-metrics';
+import { importBodies, importRequests, peerRound, type PeerRound } from './bench/victoria-ingest';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -52,6 +57,7 @@ await admin.connect();
 await admin.query(`CREATE DATABASE ${benchDb}`);
 const pool = createPool(benchUrl, 2);
 let ingest: ReturnType<typeof spawn> | undefined;
+let peer: Peer | string | undefined;
 
 try {
   await migrate(pool, MIGRATIONS_DIR);
@@ -115,6 +121,10 @@ try {
   // COPY and HTTP rounds alternate, each after a checkpoint, so each ratio
   // compares two runs made a few seconds apart on the same machine.
   const baselines = await CopyBaselines.create(pool, values, startMs, shape);
+  peer = await startVictoriaMetrics(say);
+  const peerRequests = typeof peer === 'string' ? [] : Array.from({ length: rounds }, (_, round) =>
+    importRequests(peer as Peer, importBodies(values, startMs + round * shape.timestamps * shape.stepMs, shape, metrics)));
+  const peerRounds: PeerRound[] = [];
   for (let round = 0; round < rounds; round++) {
     say(`round ${round + 1}/${rounds}: raw COPY of the same samples into each layout…`);
     const copyCpu0 = backendCpu(benchDb);
@@ -130,6 +140,11 @@ try {
     flushes += (await flushCount()) - before;
     rates.push(total / r.seconds);
     latencies.push(...r.latenciesMs);
+    if (typeof peer !== 'string') {
+      await pool.query('CHECKPOINT');
+      say(`round ${round + 1}/${rounds}: the same samples to VictoriaMetrics' /api/v1/import, ${concurrency} connections…`);
+      peerRounds.push(await peerRound(peer, peerRequests[round]!, total, concurrency, deadline));
+    }
   }
   const copyBytes = await baselines.finish();
   say(`${flushes} group commits, ${((rounds * shape.instances) / flushes).toFixed(1)} requests each`);
@@ -145,6 +160,20 @@ try {
   // The ratio of each round to its own COPY round, then the median of those.
   const ratioTo = (l: number) => median(rates.map((r, i) => r / copyRates[l]![i]!));
   const httpRate = median(rates);
+  let peerBytes = 0;
+  if (typeof peer !== 'string') {
+    await peer.stop(); // a stop flushes what it buffers: then its directory is what it stores
+    peerBytes = diskBytes(peer) / (rounds * total);
+  }
+  // Round 1 creates every series in both; later rounds add to existing ones.
+  const peerRates = (key: keyof PeerRound) => peerRounds.map((p) => total / p[key]);
+  const peerResult = typeof peer === 'string' ? { skipped: peer } : {
+    rounds: peerRounds,
+    newSeries: { answered: peerRates('answeredSeconds')[0]!, stored: peerRates('storedSeconds')[0]! },
+    existingSeries: rounds > 1 ? { answered: median(peerRates('answeredSeconds').slice(1)), stored: median(peerRates('storedSeconds').slice(1)) } : undefined,
+    bytesPerSample: peerBytes,
+    oursToStored: median(rates.map((r, i) => r / peerRates('storedSeconds')[i]!)),
+  };
   latencies.sort((a, b) => a - b);
   const result = {
     shape,
@@ -155,6 +184,7 @@ try {
     ratioToOurLayoutCopy: ratioTo(0),
     // Both COPY layouts together per round, so per 2 × rounds × total samples.
     postgresCpuSecondsPerMillionSamples: { copy: (copyPgCpu * 1e6) / (2 * rounds * total), http: (httpPgCpu * 1e6) / (rounds * total) },
+    victoriaMetrics: peerResult,
   };
   mkdirSync(path.join(root, 'artifacts'), { recursive: true });
   writeFileSync(path.join(root, 'artifacts/bench-ingest.json'), JSON.stringify(result, null, 2));
@@ -170,8 +200,18 @@ try {
   const pgCpu = result.postgresCpuSecondsPerMillionSamples;
   console.log(`PostgreSQL backend CPU per million samples: ${pgCpu.copy.toFixed(2)} s in raw COPY, ${pgCpu.http.toFixed(2)} s in HTTP ingest`);
   console.log(`request latency p50 ${result.http.p50Ms!.toFixed(1)} ms, p99 ${result.http.p99Ms!.toFixed(1)} ms`);
+  if ('skipped' in peerResult) console.log(`\nVictoriaMetrics: skipped, ${peerResult.skipped}`);
+  else {
+    const line = (label: string, r: { answered: number; stored: number }) => console.log(`  ${label.padEnd(18)} ${fmt(r.answered).padStart(8)} samples/s to its answers, ${fmt(r.stored).padStart(8)} samples/s into storage`);
+    console.log(`\nVictoriaMetrics 1.79, same samples to /api/v1/import (gzip JSON lines), ${concurrency} connections, rounds alternating with ours:`);
+    line('new series', peerResult.newSeries);
+    if (peerResult.existingSeries) line('existing series', peerResult.existingSeries);
+    console.log(`  ${peerResult.bytesPerSample.toFixed(2)} B/sample on disk after the run (ours: ${(ingestBytes / total).toFixed(1)} B/sample raw, before compaction)`);
+    console.log(`  HTTP ingest / VictoriaMetrics into storage, median of per-round ratios: ${peerResult.oursToStored.toFixed(2)}`);
+  }
 } finally {
   ingest?.kill('SIGTERM');
+  if (peer && typeof peer !== 'string') await peer.stop().catch(() => {});
   await new Promise((r) => (ingest && ingest.exitCode === null ? ingest.once('exit', r) : r(null)));
   await pool.end();
   await admin.query(`DROP DATABASE IF EXISTS ${benchDb}`);

@@ -13,17 +13,29 @@ export interface HttpRound {
   latenciesMs: number[];
 }
 
-export function buildRequests(port: number, apiKey: string, bodies: Buffer[]): Buffer[] {
+/** Prebuilt gzip JSON POSTs to any loopback endpoint (ours, or a peer's import). */
+export function buildPosts(port: number, urlPath: string, headers: Record<string, string>, bodies: Buffer[]): Buffer[] {
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   return bodies.map((body) =>
     Buffer.concat([
       Buffer.from(
-        `POST /v1/ingest HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
-          `Content-Encoding: gzip\r\nAuthorization: Bearer ${apiKey}\r\nContent-Length: ${body.length}\r\n\r\n`,
+        `POST ${urlPath} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
+          `Content-Encoding: gzip\r\n${extra}Content-Length: ${body.length}\r\n\r\n`,
       ),
       body,
     ]),
   );
 }
+
+export function buildRequests(port: number, apiKey: string, bodies: Buffer[]): Buffer[] {
+  return buildPosts(port, '/v1/ingest', { Authorization: `Bearer ${apiKey}` }, bodies);
+}
+
+/** Our ingest's answer: 200 with the rows it accepted. */
+const ingestAccepted = (res: { status: number; body: string }): number => {
+  if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${res.body}`);
+  return JSON.parse(res.body).accepted;
+};
 
 /** Sends requests one at a time on one keep-alive connection; resolves each response's status and body. */
 function connection(port: number): Promise<{ send: (req: Buffer) => Promise<{ status: number; body: string }>; close: () => void }> {
@@ -59,7 +71,13 @@ function connection(port: number): Promise<{ send: (req: Buffer) => Promise<{ st
   });
 }
 
-export async function postAll(port: number, requests: Buffer[], concurrency: number, deadline: number): Promise<HttpRound> {
+export async function postAll(
+  port: number,
+  requests: Buffer[],
+  concurrency: number,
+  deadline: number,
+  accepted: (res: { status: number; body: string }) => number = ingestAccepted,
+): Promise<HttpRound> {
   const connections = await Promise.all(Array.from({ length: concurrency }, () => connection(port)));
   let next = 0;
   let acceptedRows = 0;
@@ -73,8 +91,7 @@ export async function postAll(port: number, requests: Buffer[], concurrency: num
           const t0 = performance.now();
           const res = await conn.send(req);
           latenciesMs.push(performance.now() - t0);
-          if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${res.body}`);
-          acceptedRows += JSON.parse(res.body).accepted;
+          acceptedRows += accepted(res);
         }
       }),
     );

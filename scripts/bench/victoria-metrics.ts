@@ -31,7 +31,8 @@ export async function startVictoriaMetrics(say: (m: string) => void): Promise<Pe
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     if (await fetch(`${url}/health`).then((r) => r.ok).catch(() => false)) {
-      return { url, dataDir, stop: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))) };
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      return { url, dataDir, stop: () => (child.kill('SIGTERM'), exited) };
     }
     await new Promise((r) => setTimeout(r, 100));
   }

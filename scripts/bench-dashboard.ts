@@ -118,7 +118,7 @@ try {
   if (seed.fellBackFrom) console.log(`NOTE: seeded at ${stepSeconds} s, not ${seed.fellBackFrom.stepSeconds} s: that would have taken about ${seed.fellBackFrom.projectedSeconds.toFixed(0)} s (BENCH_SEED_BUDGET_SECONDS=${config.seedBudgetSeconds})`);
   console.log(`seeding: ${seed.rows.toLocaleString('en')} rows in ${seed.seconds.toFixed(0)} s (${(seed.rows / seed.seconds / 1000).toFixed(0)} k rows/s), VACUUM ANALYZE ${vacuumSeconds.toFixed(0)} s; ${Number(size!.rows).toLocaleString('en')} rows, ${(Number(size!.bytes) / 2 ** 30).toFixed(2)} GiB on disk`);
   console.log(`median of ${config.runs} navigations after a warm-up, ${config.cache === 'cold' ? 'each in a new signed-in context (nothing cached)' : 'in one signed-in context per page (its scripts cached)'}; page.goto → charts drawn (or rows listed).`);
-  console.log('document: goto → its first byte; last API: goto → the last API response the view used; load: 1-min load average (2 cores)\n');
+  console.log('document: goto → its first byte; first API: goto → the first API request sent; last API: goto → the last API response the view used; load: 1-min load average (2 cores)\n');
   console.log(formatTable(pages, config.budgetMs));
   mkdirSync(path.join(root, 'artifacts'), { recursive: true });
   writeFileSync(

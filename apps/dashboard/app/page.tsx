@@ -1,7 +1,12 @@
-'use client';
-import { SessionGate } from '../components/SessionGate';
-import { AppsView } from '../components/AppsView';
+import { EarlyFetch } from '../components/EarlyFetch';
+import { OverviewPage } from '../components/OverviewPage';
+import { overviewChains } from '../lib/page-calls';
 
 export default function HomePage() {
-  return <SessionGate>{(apiKey) => <AppsView apiKey={apiKey} />}</SessionGate>;
+  return (
+    <>
+      <EarlyFetch chains={overviewChains()} now={Date.now()} />
+      <OverviewPage />
+    </>
+  );
 }

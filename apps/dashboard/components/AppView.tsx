@@ -10,7 +10,8 @@ import { formatValue, type ChartData } from '../lib/chart-data';
 import { formatAgo, formatBytes } from '../lib/format';
 import { chartMarks, describeMarks, type ChartMarks } from '../lib/chart-marks';
 import { COLUMNS, sortRows, type Column, type InstanceRow } from '../lib/instance-table';
-import { checkCustom, isRaw, windowLabel } from '../lib/time-range';
+import { stepFor } from '../lib/page-calls';
+import { checkCustom, windowLabel } from '../lib/time-range';
 import { useUrlWindow } from '../lib/use-url-window';
 import { useWindowLoad } from '../lib/use-window-load';
 import { ReleaseCompare } from './ReleaseCompare';
@@ -40,7 +41,7 @@ export function AppView({ apiKey, appId }: { apiKey: string; appId: string }) {
       api.instances(apiKey, appId),
       api.figures(apiKey, appId),
       api.appDeploys(apiKey, appId, fromMs, toMs),
-      api.topSeries(apiKey, appId, fromMs, toMs, isRaw(w) ? 0 : undefined),
+      api.topSeries(apiKey, appId, fromMs, toMs, stepFor(w)),
     ]);
     const byId = new Map(figures.map((f) => [f.instanceId, f]));
     const times = [...new Set(top.instances.flatMap((i) => i.points.map((p) => p[0] as number)))].sort((a, b) => a - b);

@@ -1,13 +1,12 @@
 'use client';
 // The overview's "firing now" card: the project's firing alerts, live over socket.io.
-import type { AlertFilters } from '../lib/alert-feed';
+import { FIRING_NOW } from '../lib/alert-feed';
 import { formatAgo } from '../lib/format';
 import { useAlertFeed } from '../lib/use-alert-feed';
 
-const FIRING: AlertFilters = { states: ['firing'], kinds: [], appId: null };
 
 export function FiringNow({ apiKey }: { apiKey: string }) {
-  const feed = useAlertFeed(apiKey, FIRING);
+  const feed = useAlertFeed(apiKey, FIRING_NOW);
   return (
     <section className="card" aria-labelledby="firing-now" data-firing-now={feed.alerts?.length ?? ''}>
       <h2 id="firing-now">

@@ -206,4 +206,21 @@ export function registerSignalCases(ctx: StackContext): void {
       await page.close();
     }
   });
+
+  test("each page takes the API answers its document started early, so none is asked twice", async () => {
+    // A page whose loader and lib/page-calls.ts drift apart leaves an early call untaken (and asks again).
+    for (const path of ['/', `/apps/${appId}`, `/apps/${appId}?range=24h`, `/instances/${serverId}`, `/instances/${serverId}?range=7d`, '/alerts', '/alerts?state=firing']) {
+      const page = await ctx.signedIn(path);
+      const left = () => page.evaluate(() => {
+        const early = (window as unknown as { __memsightEarly?: { calls: Record<string, unknown> } }).__memsightEarly;
+        return early ? Object.keys(early.calls) : null;
+      });
+      await page.waitForFunction(() => {
+        const early = (window as unknown as { __memsightEarly?: { calls: Record<string, unknown> } }).__memsightEarly;
+        return early && Object.keys(early.calls).length === 0;
+      }, null, { timeout: 15_000 }).catch(() => {});
+      assert.deepEqual(await left(), [], `${path}: the document's early calls not taken by the page`);
+      await page.close();
+    }
+  });
 }

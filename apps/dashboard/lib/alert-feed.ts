@@ -12,6 +12,8 @@ export interface AlertFilters {
 }
 
 export const NO_FILTERS: AlertFilters = { states: [], kinds: [], appId: null };
+/** The overview's "firing now" card. */
+export const FIRING_NOW: AlertFilters = { states: ['firing'], kinds: [], appId: null };
 
 export function matches(a: AlertSummary, f: AlertFilters): boolean {
   return (f.states.length === 0 || f.states.includes(a.state)) && (f.kinds.length === 0 || f.kinds.includes(a.kind)) && (f.appId === null || a.appId === f.appId);

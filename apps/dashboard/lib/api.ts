@@ -3,7 +3,8 @@
 // argument is then ''); a script-style API key still works when one is passed.
 // Every write carries the CSRF header ingest requires of cookie-authenticated changes.
 import type { ReleaseComparison, AppTopSeries, AlertSpanList, DeployList, Overview, InstanceFiguresList, CreateNotificationChannel, MailboxList, NotificationChannel, NotificationChannelList, ApiKey, ApiKeyList, CreateApiKey, CreatedApiKey, AlertRule, AlertRuleList, CreateAlertRule, UpdateAlertRule, AlertDetail, AlertList, AlertTransitionList, AppList, CreateSilence, InstanceList, InstanceSnapshots, InstanceSummary, MetricNameList, SeriesResponse, Silence, AddedMember, AddMember, Me, Member, MemberList, UpdateMember } from '@memsight/contracts';
-import { projectHeaders } from './project';
+import { takeEarly } from './early-fetch';
+import { currentProjectChoice, projectHeaders } from './project';
 
 /** A field the API named in a 4xx (`details: [{ path: '/params/metric', message }]`). */
 export interface FieldProblem {
@@ -25,42 +26,66 @@ async function getJson<T>(path: string, apiKey: string, init: { method?: string;
   const headers: Record<string, string> = { ...projectHeaders(), ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.method && init.method !== 'GET') headers['x-memsight-csrf'] = '1';
-  const res = await fetch(path, { method: init.method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), cache: 'no-store' });
+  const ask = () => fetch(path, { method: init.method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), cache: 'no-store' });
+  // A session's GET the document already started (lib/early-fetch.ts); if that failed on the network, asked again.
+  const early = !init.method && !apiKey ? takeEarly(path, currentProjectChoice()) : undefined;
+  const res = await (early ? early.catch(ask) : ask());
   const body = await res.json().catch(() => null);
   if (!res.ok) throw new ApiError(res.status, body?.error?.message ?? `HTTP ${res.status}`, Array.isArray(body?.error?.details) ? body.error.details : []);
   if (res.status === 204) return undefined as T;
   return body as T;
 }
 
+const withStep = (step?: number) => (step === undefined ? '' : `&step=${step}`);
+
+/** The GET paths the pages start with: built here once, for the calls below and for the document's early calls. */
+export const paths = {
+  apps: () => '/api/apps',
+  overview: () => '/api/overview',
+  me: () => '/api/me',
+  appDeploys: (appId: string, fromMs: number, toMs: number) => `/api/apps/${appId}/deploys?from=${fromMs}&to=${toMs}`,
+  signals: (id: string, fromMs: number, toMs: number, step?: number) => `/api/instances/${id}/signals?from=${fromMs}&to=${toMs}${withStep(step)}`,
+  topSeries: (appId: string, fromMs: number, toMs: number, step?: number) => `/api/apps/${appId}/top-series?from=${fromMs}&to=${toMs}${withStep(step)}`,
+  alertSpans: (id: string, fromMs: number, toMs: number) => `/api/instances/${id}/alert-spans?from=${fromMs}&to=${toMs}`,
+  instanceDeploys: (id: string, fromMs: number, toMs: number) => `/api/instances/${id}/deploys?from=${fromMs}&to=${toMs}`,
+  instances: (appId: string) => `/api/apps/${appId}/instances`,
+  figures: (appId: string) => `/api/apps/${appId}/instances/figures`,
+  instance: (id: string) => `/api/instances/${id}`,
+  snapshots: (id: string, fromMs: number, toMs: number) => `/api/instances/${id}/snapshots?from=${fromMs}&to=${toMs}`,
+  alerts: (query: URLSearchParams) => `/api/alerts?${query}`,
+  /** Transitions after a cursor; none: just the newest one. */
+  transitions: (after: string | null) => `/api/alerts/transitions${after ? `?after=${after}` : ''}`,
+};
+
 export const api = {
-  apps: (key: string) => getJson<AppList>('/api/apps', key),
-  overview: (key: string) => getJson<Overview>('/api/overview', key),
-  appDeploys: (key: string, appId: string, fromMs: number, toMs: number) => getJson<DeployList>(`/api/apps/${appId}/deploys?from=${fromMs}&to=${toMs}`, key),
+  apps: (key: string) => getJson<AppList>(paths.apps(), key),
+  overview: (key: string) => getJson<Overview>(paths.overview(), key),
+  appDeploys: (key: string, appId: string, fromMs: number, toMs: number) => getJson<DeployList>(paths.appDeploys(appId, fromMs, toMs), key),
   /** A week before a deploy against a week after it; the newest deploy without `deployId`. */
   compareReleases: (key: string, appId: string, deployId?: string) =>
     getJson<ReleaseComparison>(`/api/apps/${appId}/releases/compare${deployId ? `?deployId=${encodeURIComponent(deployId)}` : ''}`, key),
   /** Every series the instance reported in the range, in one answer; step as for `series`. */
   signals: (key: string, id: string, fromMs: number, toMs: number, step?: number) =>
-    getJson<SeriesResponse>(`/api/instances/${id}/signals?from=${fromMs}&to=${toMs}${step === undefined ? '' : `&step=${step}`}`, key),
+    getJson<SeriesResponse>(paths.signals(id, fromMs, toMs, step), key),
   topSeries: (key: string, appId: string, fromMs: number, toMs: number, step?: number) =>
-    getJson<AppTopSeries>(`/api/apps/${appId}/top-series?from=${fromMs}&to=${toMs}${step === undefined ? '' : `&step=${step}`}`, key),
-  alertSpans: (key: string, id: string, fromMs: number, toMs: number) => getJson<AlertSpanList>(`/api/instances/${id}/alert-spans?from=${fromMs}&to=${toMs}`, key),
-  instanceDeploys: (key: string, id: string, fromMs: number, toMs: number) => getJson<DeployList>(`/api/instances/${id}/deploys?from=${fromMs}&to=${toMs}`, key),
-  instances: (key: string, appId: string) => getJson<InstanceList>(`/api/apps/${appId}/instances`, key),
-  figures: (key: string, appId: string) => getJson<InstanceFiguresList>(`/api/apps/${appId}/instances/figures`, key),
-  instance: (key: string, id: string) => getJson<InstanceSummary>(`/api/instances/${id}`, key),
+    getJson<AppTopSeries>(paths.topSeries(appId, fromMs, toMs, step), key),
+  alertSpans: (key: string, id: string, fromMs: number, toMs: number) => getJson<AlertSpanList>(paths.alertSpans(id, fromMs, toMs), key),
+  instanceDeploys: (key: string, id: string, fromMs: number, toMs: number) => getJson<DeployList>(paths.instanceDeploys(id, fromMs, toMs), key),
+  instances: (key: string, appId: string) => getJson<InstanceList>(paths.instances(appId), key),
+  figures: (key: string, appId: string) => getJson<InstanceFiguresList>(paths.figures(appId), key),
+  instance: (key: string, id: string) => getJson<InstanceSummary>(paths.instance(id), key),
   metrics: (key: string, id: string, fromMs: number, toMs: number) => getJson<MetricNameList>(`/api/instances/${id}/metrics?from=${fromMs}&to=${toMs}`, key),
-  snapshots: (key: string, id: string, fromMs: number, toMs: number) => getJson<InstanceSnapshots>(`/api/instances/${id}/snapshots?from=${fromMs}&to=${toMs}`, key),
+  snapshots: (key: string, id: string, fromMs: number, toMs: number) => getJson<InstanceSnapshots>(paths.snapshots(id, fromMs, toMs), key),
   /** step: 0 for raw samples; omitted, the server downsamples to about 1,000 points. */
   series: (key: string, id: string, metrics: string[], fromMs: number, toMs: number, step?: number) =>
     getJson<SeriesResponse>(
       `/api/instances/${id}/series?${metrics.map((m) => `metric=${encodeURIComponent(m)}`).join('&')}&from=${fromMs}&to=${toMs}${step === undefined ? '' : `&step=${step}`}`,
       key,
     ),
-  alerts: (key: string, query: URLSearchParams) => getJson<AlertList>(`/api/alerts?${query}`, key),
+  alerts: (key: string, query: URLSearchParams) => getJson<AlertList>(paths.alerts(query), key),
   alert: (key: string, id: string) => getJson<AlertDetail>(`/api/alerts/${id}`, key),
   /** Transitions after a cursor: what a reconnecting client missed. No cursor: just the newest one. */
-  transitions: (key: string, after: string | null) => getJson<AlertTransitionList>(`/api/alerts/transitions${after ? `?after=${after}` : ''}`, key),
+  transitions: (key: string, after: string | null) => getJson<AlertTransitionList>(paths.transitions(after), key),
   acknowledge: (key: string, id: string) => getJson<AlertDetail>(`/api/alerts/${id}/ack`, key, { method: 'POST', body: {} }),
   unacknowledge: (key: string, id: string) => getJson<AlertDetail>(`/api/alerts/${id}/ack`, key, { method: 'DELETE' }),
   rules: (key: string) => getJson<AlertRuleList>('/api/rules', key),
@@ -76,7 +101,7 @@ export const api = {
   revokeKey: (key: string, id: string) => getJson<ApiKey>(`/api/keys/${id}`, key, { method: 'DELETE' }),
   silence: (key: string, body: CreateSilence) => getJson<Silence>('/api/silences', key, { method: 'POST', body }),
   /** The signed-in person, their projects and the one these calls act on (session only, not API keys). */
-  me: (key: string) => getJson<Me>('/api/me', key),
+  me: (key: string) => getJson<Me>(paths.me(), key),
   members: (key: string) => getJson<MemberList>('/api/members', key),
   addMember: (key: string, body: AddMember) => getJson<AddedMember>('/api/members', key, { method: 'POST', body }),
   updateMember: (key: string, userId: string, body: UpdateMember) => getJson<Member>(`/api/members/${encodeURIComponent(userId)}`, key, { method: 'PATCH', body }),

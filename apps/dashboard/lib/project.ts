@@ -3,7 +3,7 @@
 // `x-memsight-project` on every API call (ingest's session-auth honours it;
 // without it, ingest takes the person's first project).
 export const PROJECT_HEADER = 'x-memsight-project';
-const STORAGE_KEY = 'memsight.project';
+export const STORAGE_KEY = 'memsight.project';
 
 // undefined = not read from localStorage yet (it exists only in the browser).
 let chosen: string | null | undefined;

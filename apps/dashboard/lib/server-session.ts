@@ -2,10 +2,12 @@
 // cookie on the server. undefined when that cannot be known here (no auth
 // configuration, as during `next build`); the browser then asks itself.
 import { headers } from 'next/headers';
+import { cache } from 'react';
 import type { SessionUser } from './initial-session';
 import { serverAuth } from './server-auth';
 
-export async function serverSessionUser(): Promise<SessionUser | null | undefined> {
+// cache: the layout and the page both ask, and one render should read the session once.
+export const serverSessionUser = cache(async (): Promise<SessionUser | null | undefined> => {
   const h = await headers();
   if (!h.get('cookie')) return null;
   try {
@@ -14,4 +16,4 @@ export async function serverSessionUser(): Promise<SessionUser | null | undefine
   } catch {
     return undefined;
   }
-}
+});

@@ -10,7 +10,8 @@ import { api } from './api';
 import { mergePoints, type PointsByMetric } from './merge-points';
 import { panelsFor, type PanelSpec } from './panels';
 import { openGatewaySocket } from './socket';
-import { isLiveTail, isRaw, spanOf, type TimeWindow } from './time-range';
+import { instanceAlertsQuery, stepFor } from './page-calls';
+import { isLiveTail, spanOf, type TimeWindow } from './time-range';
 import { useWindowLoad } from './use-window-load';
 
 const REFRESH_MS = 30_000;
@@ -41,8 +42,8 @@ export function useInstanceData(apiKey: string, id: string, range: TimeWindow | 
       // One round of requests: the signals answer carries every metric's name and series at once.
       const [instance, signals, { alerts }, { spans }, snapshots, { deploys }] = await Promise.all([
         api.instance(apiKey, id),
-        api.signals(apiKey, id, fromMs, toMs, isRaw(w) ? 0 : undefined),
-        api.alerts(apiKey, new URLSearchParams({ instanceId: id, limit: '20' })),
+        api.signals(apiKey, id, fromMs, toMs, stepFor(w)),
+        api.alerts(apiKey, instanceAlertsQuery(id)),
         api.alertSpans(apiKey, id, fromMs, toMs),
         api.snapshots(apiKey, id, fromMs, toMs),
         api.instanceDeploys(apiKey, id, fromMs, toMs),

@@ -2,7 +2,8 @@
 // A page's data for its time window: loaded again whenever the window or the
 // page's keys change (an answer that arrives for an older window is dropped),
 // and, where the page asks for it, every few seconds while the window stays.
-import { useEffect, useState, type Dispatch, type SetStateAction } from 'react';
+import { useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import { earlyNow } from './early-fetch';
 import { resolveWindow, type TimeWindow } from './time-range';
 
 export function useWindowLoad<T>(
@@ -14,10 +15,13 @@ export function useWindowLoad<T>(
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
+  const firstRun = useRef(true);
   useEffect(() => {
     if (!range) return;
     let cancelled = false;
-    const { fromMs, toMs } = resolveWindow(range, Date.now());
+    // The first load's window ends where the document's early calls put it, so it takes their answers.
+    const { fromMs, toMs } = resolveWindow(range, (firstRun.current && earlyNow()) || Date.now());
+    firstRun.current = false;
     load(fromMs, toMs, range).then(
       (loaded) => {
         if (cancelled) return;

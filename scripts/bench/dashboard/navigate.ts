@@ -29,6 +29,8 @@ export interface Navigation {
   ms: number;
   /** goto → the document's first byte (Next's server render) */
   documentMs: number;
+  /** goto → the first /api request sent: how long the page's calls waited to start */
+  firstApiMs: number;
   /** goto → the last /api response the first view used: what is left after it is hydration and drawing */
   lastApiMs: number;
   apiCalls: ApiCall[];
@@ -93,7 +95,8 @@ export async function firstView(browser: Browser, baseUrl: string, session: Sess
     const readyAt = startedAt + ms;
     const used = calls.filter((c) => c.startedAt <= readyAt);
     const lastApiMs = Math.max(0, ...used.map((c) => c.endedAt - startedAt));
-    return { ms, documentMs, lastApiMs, apiCalls: used.map(({ startedAt: _s, endedAt: _e, ...c }) => c) };
+    const firstApiMs = used.length ? Math.min(...used.map((c) => c.startedAt - startedAt)) : 0;
+    return { ms, documentMs, firstApiMs, lastApiMs, apiCalls: used.map(({ startedAt: _s, endedAt: _e, ...c }) => c) };
   } finally {
     if (shared) await page.close();
     else await context.close();

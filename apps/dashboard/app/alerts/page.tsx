@@ -1,7 +1,12 @@
-'use client';
-import { SessionGate } from '../../components/SessionGate';
-import { AlertsView } from '../../components/AlertsView';
+import { EarlyFetch, queryOf, type SearchParams } from '../../components/EarlyFetch';
+import { AlertsPage } from '../../components/AlertsPage';
+import { alertsChains } from '../../lib/page-calls';
 
-export default function AlertsPage() {
-  return <SessionGate>{(apiKey) => <AlertsView apiKey={apiKey} />}</SessionGate>;
+export default async function Page({ searchParams }: { searchParams: SearchParams }) {
+  return (
+    <>
+      <EarlyFetch chains={alertsChains(await queryOf(searchParams))} now={Date.now()} />
+      <AlertsPage />
+    </>
+  );
 }

@@ -1,6 +1,14 @@
+import { EarlyFetch, queryOf, type SearchParams } from '../../../components/EarlyFetch';
 import { InstancePage } from '../../../components/InstancePage';
+import { instanceChains } from '../../../lib/page-calls';
 
-export default async function Page({ params }: { params: Promise<{ id: string }> }) {
+export default async function Page({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: SearchParams }) {
   const { id } = await params;
-  return <InstancePage id={id} />;
+  const now = Date.now();
+  return (
+    <>
+      <EarlyFetch chains={instanceChains(id, await queryOf(searchParams), now)} now={now} />
+      <InstancePage id={id} />
+    </>
+  );
 }

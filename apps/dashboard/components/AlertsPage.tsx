@@ -1,0 +1,7 @@
+'use client';
+import { SessionGate } from './SessionGate';
+import { AlertsView } from './AlertsView';
+
+export function AlertsPage() {
+  return <SessionGate>{(apiKey) => <AlertsView apiKey={apiKey} />}</SessionGate>;
+}

@@ -1,0 +1,7 @@
+'use client';
+import { SessionGate } from './SessionGate';
+import { AppsView } from './AppsView';
+
+export function OverviewPage() {
+  return <SessionGate>{(apiKey) => <AppsView apiKey={apiKey} />}</SessionGate>;
+}

@@ -78,10 +78,7 @@ export const api = {
   snapshots: (key: string, id: string, fromMs: number, toMs: number) => getJson<InstanceSnapshots>(paths.snapshots(id, fromMs, toMs), key),
   /** step: 0 for raw samples; omitted, the server downsamples to about 1,000 points. */
   series: (key: string, id: string, metrics: string[], fromMs: number, toMs: number, step?: number) =>
-    getJson<SeriesResponse>(
-      `/api/instances/${id}/series?${metrics.map((m) => `metric=${encodeURIComponent(m)}`).join('&')}&from=${fromMs}&to=${toMs}${step === undefined ? '' : `&step=${step}`}`,
-      key,
-    ),
+    getJson<SeriesResponse>(`/api/instances/${id}/series?${metrics.map((m) => `metric=${encodeURIComponent(m)}`).join('&')}&from=${fromMs}&to=${toMs}${withStep(step)}`, key),
   alerts: (key: string, query: URLSearchParams) => getJson<AlertList>(paths.alerts(query), key),
   alert: (key: string, id: string) => getJson<AlertDetail>(`/api/alerts/${id}`, key),
   /** Transitions after a cursor: what a reconnecting client missed. No cursor: just the newest one. */

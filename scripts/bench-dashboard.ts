@@ -19,6 +19,7 @@ import { startStack, stopStack, type RunningStack } from '../apps/dashboard/e2e/
 import { addDeployMarkers, createFleet, type Fleet } from './bench/dashboard/fleet';
 import { NODE_METRICS, PYTHON_METRICS } from './bench/dashboard/fleet-metrics';
 import { keepFleetLive, seedSamples } from './bench/dashboard/samples';
+import { rollUpSeeded, type RollupSeedResult } from './bench/dashboard/rollups';
 import { addResolvedAlerts, addSocketRule, waitForFiring } from './bench/dashboard/alerts';
 import { alertsListed, appDrawn, appsListed, chartsDrawn, firstView, replayDirect, type PageSpec } from './bench/dashboard/navigate';
 import { formatTable, pageFigures, type PageFigures } from './bench/dashboard/report';
@@ -95,6 +96,12 @@ try {
   say(`seeded ${seed.rows.toLocaleString('en')} rows in ${seed.seconds.toFixed(0)} s`);
   live = keepFleetLive(pool, fleet, seed.timeline, (err) => say(`keep-alive failed: ${err.message}`));
   await live.caughtUp;
+  let rollups: RollupSeedResult | undefined;
+  if (config.rollups) {
+    say('rolling the seeded day up (minutes, then hours), as the roller does live…');
+    rollups = await rollUpSeeded(pool, seed.timeline, config.seedConnections, say);
+    say(`rolled up in ${rollups.seconds.toFixed(0)} s`);
+  }
   // A day-old database has been vacuumed and analysed by autovacuum; a freshly bulk-loaded one has not.
   t0 = performance.now();
   await pool.query('VACUUM ANALYZE samples');
@@ -117,13 +124,14 @@ try {
   console.log(`\nDashboard first views (production build): ${fleet.apps.length} apps, ${fleet.instances.length} instances, ${config.hours} h at ${stepSeconds} s`);
   if (seed.fellBackFrom) console.log(`NOTE: seeded at ${stepSeconds} s, not ${seed.fellBackFrom.stepSeconds} s: that would have taken about ${seed.fellBackFrom.projectedSeconds.toFixed(0)} s (BENCH_SEED_BUDGET_SECONDS=${config.seedBudgetSeconds})`);
   console.log(`seeding: ${seed.rows.toLocaleString('en')} rows in ${seed.seconds.toFixed(0)} s (${(seed.rows / seed.seconds / 1000).toFixed(0)} k rows/s), VACUUM ANALYZE ${vacuumSeconds.toFixed(0)} s; ${Number(size!.rows).toLocaleString('en')} rows, ${(Number(size!.bytes) / 2 ** 30).toFixed(2)} GiB on disk`);
+  console.log(rollups ? `rollups: ${rollups.minuteRows.toLocaleString('en')} minute and ${rollups.hourRows.toLocaleString('en')} hour rows in ${rollups.seconds.toFixed(0)} s (the roller keeps the live tail)` : 'rollups: none (BENCH_ROLLUPS=false): every chart reads raw samples');
   console.log(`median of ${config.runs} navigations after a warm-up, ${config.cache === 'cold' ? 'each in a new signed-in context (nothing cached)' : 'in one signed-in context per page (its scripts cached)'}; page.goto → charts drawn (or rows listed).`);
   console.log('document: goto → its first byte; first API: goto → the first API request sent; last API: goto → the last API response the view used; load: 1-min load average (2 cores)\n');
   console.log(formatTable(pages, config.budgetMs));
   mkdirSync(path.join(root, 'artifacts'), { recursive: true });
   writeFileSync(
     path.join(root, 'artifacts/bench-dashboard.json'),
-    JSON.stringify({ date: new Date().toISOString(), config, seed: { ...seed, vacuumSeconds, totalRows: Number(size!.rows), bytes: Number(size!.bytes) }, firing, pages }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), config, seed: { ...seed, vacuumSeconds, rollups, totalRows: Number(size!.rows), bytes: Number(size!.bytes) }, firing, pages }, null, 2),
   );
   const failed = pages.filter((p) => !p.pass);
   console.log(failed.length ? `\nFAIL: ${failed.map((p) => p.page).join(', ')} over ${config.budgetMs} ms` : `\nPASS: every page under ${config.budgetMs} ms`);

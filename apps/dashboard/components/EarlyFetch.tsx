@@ -17,5 +17,7 @@ export async function queryOf(searchParams: SearchParams): Promise<URLSearchPara
 
 export async function EarlyFetch({ chains, now }: { chains: string[][]; now: number }) {
   if (!(await serverSessionUser())) return null;
-  return <script dangerouslySetInnerHTML={{ __html: earlyScript(chains, now) }} />;
+  // An async module, not a classic script: a classic inline script waits for the
+  // stylesheets above it to load before it runs, and the calls waited with it.
+  return <script type="module" async dangerouslySetInnerHTML={{ __html: earlyScript(chains, now) }} />;
 }

@@ -152,4 +152,32 @@ describe('rollups', () => {
     await pass();
     assertSame(await stored(pool, 'rollups_1m'), expected(all, 60_000), '1m after a first-pass backfill');
   });
+
+  test("a wide metric set's rollup arrays are stored uncompressed, as charts read them element by element", async () => {
+    // 60 metrics: five arrays of 60 make a row past the 2 kB at which PostgreSQL would compress them.
+    const wide = Array.from({ length: 60 }, (_, i) => `app.metric_${String(i).padStart(2, '0')}`);
+    // Long before the migrations ran: partitions the writer creates, not ones a migration altered.
+    const at = Date.UTC(2025, 0, 15);
+    await ensureAllPartitions(pool, at, at + HOUR);
+    // Steady values (as many counters and gauges are) compress well: what PostgreSQL would compress.
+    const steady = rowsFor(4, at, at + HOUR, 10_000, wide).map((r) => ({ ...r, values: r.values.map((_, i) => 1e6 * (i % 3)) }));
+    await insert(pool, steady, false);
+    const db1 = await pool.connect();
+    try {
+      await rollUpRange(db1, '1m', at, at + HOUR);
+      await rollUpRange(db1, '1h', at, at + HOUR);
+    } finally {
+      db1.release();
+    }
+    for (const table of ['rollups_1m', 'rollups_1h']) {
+      // As stored, against whole arrays: a 24-byte header, then 4 bytes per count and 8 per float8.
+      const { rows } = await pool.query<{ size: number; bytes: number }>(
+        `SELECT pg_column_size(n) + pg_column_size("min") + pg_column_size("max") + pg_column_size("avg") + pg_column_size("last") AS size,
+                5 * 24 + 4 * cardinality(n) + 4 * 8 * cardinality("avg") AS bytes
+           FROM ${table} WHERE instance_id = 4 LIMIT 1`,
+      );
+      assert.ok(rows[0], `${table} has instance 4's rows`);
+      assert.equal(rows[0]!.size, rows[0]!.bytes, `${table}: the arrays of 60 metrics are stored whole, not compressed`);
+    }
+  });
 });

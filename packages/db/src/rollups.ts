@@ -72,7 +72,9 @@ async function withKeys(db: pg.ClientBase, resolution: Resolution, fillKeys: () 
   try {
     await db.query(`CREATE TEMP TABLE IF NOT EXISTS rollup_keys (instance_id bigint, bucket timestamptz(3)) ON COMMIT DELETE ROWS`);
     await db.query(
-      `CREATE TEMP TABLE IF NOT EXISTS rollup_rows (instance_id bigint, bucket timestamptz(3), names text[], n int[], mn float8[], mx float8[], av float8[], lst float8[]) ON COMMIT DELETE ROWS`,
+      `CREATE TEMP TABLE IF NOT EXISTS rollup_rows (instance_id bigint, bucket timestamptz(3), names text[], n int[], mn float8[], mx float8[], av float8[], lst float8[])
+       -- Not compressed on the way through: a compressed array would be stored in the rollup compressed (partitions.ts).
+       WITH (toast_tuple_target = 8160) ON COMMIT DELETE ROWS`,
     );
     await fillKeys();
     // Autovacuum never analyses temporary tables: the planner would guess the keys' count.

@@ -17,6 +17,8 @@ export const BenchDashboardConfigSchema = Type.Object({
   budgetMs: Type.Integer({ default: 1000, minimum: 1 }),
   /** cold: every navigation in a new browser context (nothing cached: a first visit); warm: one context per page, as a person moving about the dashboard has. */
   cache: Type.Union([Type.Literal('cold'), Type.Literal('warm')], { default: 'cold' }),
+  /** Roll the seeded day up (minutes and hours) as a day-old deployment's roller would have; off reads every chart raw. */
+  rollups: Type.Boolean({ default: true }),
   /** Keep the stack's data directory (several GB) after the run, to look at it again. */
   keepData: Type.Boolean({ default: false }),
 });
@@ -33,6 +35,7 @@ const ENV = {
   BENCH_RUNS: 'runs',
   BENCH_BUDGET_MS: 'budgetMs',
   BENCH_KEEP_DATA: 'keepData',
+  BENCH_ROLLUPS: 'rollups',
   BENCH_CACHE: 'cache',
 } as const satisfies Record<string, keyof BenchDashboardConfig>;
 

@@ -1,7 +1,8 @@
 // The fleet's samples, made inside PostgreSQL: one INSERT … SELECT per app
 // and stretch of time, a few in parallel. Then a keep-alive that appends each
 // instance's next tick and marks it seen, as its agent would every interval,
-// so the pages show live instances whose data ends now.
+// so the pages show live instances whose data ends now; each tick is recorded
+// as an ingest batch, so the stack's roller rolls it up as it would a real one.
 import type pg from 'pg';
 import { ensureSamplePartitions } from '@memsight/db';
 import { NODE_METRICS, PYTHON_METRICS, valuesArray } from './fleet-metrics';
@@ -115,6 +116,12 @@ export function keepFleetLive(pool: pg.Pool, fleet: Fleet, t: Timeline, onError:
     const nowN = Math.floor((Date.now() - t.originMs) / t.stepMs);
     if (nowN >= nextN) {
       for (const group of byRuntime(fleet)) await insertRange(pool, fleet, group, t, nextN, nowN + 1);
+      // What ingest records of each batch it commits: the roller rolls up the minutes these cover.
+      await pool.query(
+        `INSERT INTO ingest_batches (instance_id, seq, sample_count, min_ts, max_ts)
+         SELECT id, $2, $3, to_timestamp($4 / 1000.0), to_timestamp($5 / 1000.0) FROM unnest($1::bigint[]) AS id`,
+        [fleet.instances.map((i) => i.id), nowN, nowN + 1 - nextN, t.originMs + nextN * t.stepMs, t.originMs + nowN * t.stepMs],
+      );
       nextN = nowN + 1;
     }
     await pool.query('UPDATE instances SET last_seen_at = now() WHERE project_id = $1', [fleet.projectId]);

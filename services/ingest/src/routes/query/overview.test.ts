@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppOverview, LeakSuspect, Overview } from '@memsight/contracts';
+import { rollUpPass, rollUpRange } from '@memsight/db';
 import { createTenant, ManualClock, startTestIngest, type Tenant } from '../../test/harness';
 import { insertAlert, postInstance } from '../../test/seed';
 
@@ -98,6 +99,30 @@ describe('overview API', () => {
     assert.deepEqual(app(o, 'search').rss, { t: [base - M], v: [12000] });
     assert.deepEqual(app(o, 'legacy').rss, { t: [], v: [] }, 'samples older than the hour are in no bucket');
     assert.equal(app(o, 'shop').instanceCount, 2);
+  });
+
+  test('minutes the roller has rolled up are read from minute rollups: the same sums, and the rollup is what is read', async () => {
+    const shop = ids['instance-a']!;
+    // The roller reads batches a few seconds after they were received (they may still be committing).
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await rollUpPass(owner.pool, { nowMs: Date.now(), lagMs: 5_000, hourEveryMs: 300_000, backfillFromMs: base - 2 * H }).catch(() => {}); // lost a race with another suite's pass: again
+      const { rows } = await owner.pool.query('SELECT count(*)::int AS n FROM rollups_1m WHERE instance_id = $1', [shop]);
+      if (rows[0].n >= 2) break;
+      assert.ok(Date.now() < deadline, 'the batches were rolled up within 30 s');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.deepEqual(app(await overview(), 'shop').rss, { t: [base - 2 * M, base - M, base], v: [260, 1000, 7] });
+    // A's 11:58 rollup says 5000 where its raw samples average 200: the sparkline follows the rollup.
+    const minute = new Date(base - 2 * M);
+    await owner.pool.query(`UPDATE rollups_1m SET "avg" = array_fill(5000::float8, ARRAY[cardinality("avg")]) WHERE instance_id = $1 AND bucket = $2`, [shop, minute]);
+    try {
+      assert.deepEqual(app(await overview(), 'shop').rss.v, [5060, 1000, 7]);
+    } finally {
+      const db = await owner.pool.connect();
+      await rollUpRange(db, '1m', base - 2 * M, base - M).finally(() => db.release());
+    }
+    assert.deepEqual(app(await overview(), 'shop').rss.v, [260, 1000, 7]);
   });
 
   test('worst growth is the largest open leak rate; worst fragmentation reads only newest samples of the hour', async () => {

@@ -52,7 +52,7 @@ describe('python agent scenarios: the problem shows in the stored data', () => {
   test('unbounded cache: traced memory and list counts grow, and the top growing site is the cache line', async () => {
     const traced = await series('unbounded_cache', 'cpython.tracemalloc.current');
     assert.ok(traced.length >= 2, `samples stored: ${traced.length}; the agent said: ${stderrOf.unbounded_cache}`);
-    assert.ok(traced.at(-1)! > traced[0]! + 5_000_000, `traced ${traced[0]} → ${traced.at(-1)}`);
+    assert.ok(traced.at(-1)! > traced[0]! + 5_000_000, `traced ${traced[0]} → ${traced.at(-1)} over ${traced.length} samples; the agent said: ${stderrOf.unbounded_cache}`);
     const line = readFileSync(scenario('unbounded_cache'), 'utf8').split('\n').findIndex((l) => l.includes('# CACHE-FILL')) + 1;
     const grown = (await snapshots('unbounded_cache', 'allocation_sites')).slice(1).map((s) =>
       [...s.sites!].filter((x) => x.growthBytes !== undefined).sort((a, b) => b.growthBytes! - a.growthBytes!)[0]?.site,

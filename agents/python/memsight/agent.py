@@ -151,6 +151,8 @@ class Agent:
                     self._record(*self._collect())
                 self._flush()
                 self._send_pending(self._mono() + flush_deadline, ignore_backoff=True)
+                if len(self.outbox):  # a loss the user can see: the newest data of this process is not stored
+                    self.log.info(f"exit: {len(self.outbox)} batches ({self.outbox.bytes} bytes) not sent within the {flush_deadline:g}s flush deadline")
             except Exception as err:
                 self.log.once("stop", "warning", f"final flush failed: {err}")
             finally:

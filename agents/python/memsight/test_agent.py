@@ -149,6 +149,17 @@ class AgentTest(unittest.TestCase):
         self.assertEqual(sum(len(b["samples"]) for b in self.ingest.batches), 32)
         self.assertEqual(agent.outbox.dropped_total, 0)
 
+    def test_an_exit_during_an_outage_says_what_was_not_sent(self):
+        down = FakeIngest()
+        down.close()
+        agent, clock, log = make_agent(down.url)
+        run_ticks(agent, clock, 3, step=5)
+        agent.start()  # stop() flushes only for an agent whose thread runs (a uwsgi master's does not)
+        agent.stop(flush_deadline=0.2)
+        self.assertGreater(len(agent.outbox), 0)
+        self.assertIn(f"exit: {len(agent.outbox)} batches", log.getvalue())
+        self.assertIn("not sent within the 0.2s flush deadline", log.getvalue())
+
     def test_a_longer_outage_drops_the_oldest_within_the_cap_and_counts_them(self):
         down = FakeIngest()
         down.close()

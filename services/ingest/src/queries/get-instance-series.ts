@@ -28,7 +28,13 @@ export interface SeriesContext {
 
 export type SeriesResult = { plan: SeriesPlan; series: Map<string, [number, number | null][]> };
 
-type Row = Record<string, number | boolean | null>;
+/**
+ * A part's row as PostgreSQL sends it (rowMode 'array'): its time, then per
+ * metric k its value and whether the row's set has it, at 1 + 2k and 2 + 2k.
+ * Arrays, not objects keyed v1, h1 …: a day's chart is 720 rows of 121
+ * columns, and keyed rows cost most of its time in building and collecting them.
+ */
+export type SeriesRow = (number | boolean | null)[];
 
 /** The SELECT list of one part: for each metric k, its value v<k> and whether the row's set has it, h<k>. */
 function columns(part: SeriesPart, n: number, grouped: boolean, agg: Aggregate): string {
@@ -53,13 +59,14 @@ function columns(part: SeriesPart, n: number, grouped: boolean, agg: Aggregate):
   return Array.from({ length: n }, (_, i) => col(i + 1)).join(', ');
 }
 
-async function readPart(pool: pg.Pool, q: SeriesQuery, metrics: string[], part: SeriesPart, stepMs: number): Promise<Row[]> {
+async function readPart(pool: pg.Pool, q: SeriesQuery, metrics: string[], part: SeriesPart, stepMs: number): Promise<SeriesRow[]> {
   const grouped = stepMs > 0;
   const ts = part.source === 'samples' ? 's.ts' : 's.bucket';
   const t = grouped ? `date_bin(make_interval(secs => $5 / 1000.0), ${ts}, timestamptz 'epoch')` : ts;
   const range = `s.instance_id = $1 AND ${ts} >= to_timestamp($3 / 1000.0) AND ${ts} < to_timestamp($4 / 1000.0)`;
-  const { rows } = await pool.query<Row>(
-    `WITH pos AS MATERIALIZED (
+  const { rows } = await pool.query<SeriesRow>({
+    rowMode: 'array',
+    text: `WITH pos AS MATERIALIZED (
        SELECT ms.id, ARRAY(SELECT array_position(ms.names, u.m) FROM unnest($2::text[]) WITH ORDINALITY AS u(m, k) ORDER BY u.k) AS p
          FROM metric_sets ms
         WHERE ms.id IN (SELECT DISTINCT metric_set_id FROM ${part.source} s WHERE ${range})
@@ -69,8 +76,8 @@ async function readPart(pool: pg.Pool, q: SeriesQuery, metrics: string[], part: 
       WHERE ${range}
       ${grouped ? 'GROUP BY 1' : ''}
       ORDER BY 1`,
-    grouped ? [q.instanceId, metrics, part.fromMs, part.toMs, stepMs] : [q.instanceId, metrics, part.fromMs, part.toMs],
-  );
+    values: grouped ? [q.instanceId, metrics, part.fromMs, part.toMs, stepMs] : [q.instanceId, metrics, part.fromMs, part.toMs],
+  });
   return rows;
 }
 
@@ -114,13 +121,14 @@ export async function getInstanceSeries(pool: pg.Pool, q: SeriesQuery, ctx: Seri
       part.source === 'compacted' ? readCompactedPart(pool, q.instanceId, metrics, part, plan.stepMs, q.aggregate ?? 'avg') : readPart(pool, q, metrics, part, plan.stepMs),
     ),
   );
+  const lists = metrics.map((m) => series.get(m)!);
   for (const r of parts.flat()) {
-    const t = Number(r.t);
-    metrics.forEach((m, i) => {
-      if (!r[`h${i + 1}`]) return; // the metric was not in this row's set: no point, rather than a gap
-      const v = r[`v${i + 1}`];
-      series.get(m)!.push([t, v === null ? null : Number(v)]);
-    });
+    const t = Number(r[0]);
+    for (let i = 0; i < lists.length; i++) {
+      if (!r[2 + 2 * i]) continue; // the metric was not in this row's set: no point, rather than a gap
+      const v = r[1 + 2 * i];
+      lists[i]!.push([t, v === null ? null : Number(v)]);
+    }
   }
   for (const [m, points] of series) series.set(m, markGaps(points, plan.stepMs));
   return { plan, series };

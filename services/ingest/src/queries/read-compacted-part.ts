@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { readCompactedRows, type StoredRow } from '@memsight/db';
 import type { Aggregate, SeriesPart } from './series-plan';
 
-type Row = Record<string, number | boolean | null>;
+import type { SeriesRow } from './get-instance-series';
 
 async function rawRows(pool: pg.Pool, instanceId: string, part: SeriesPart): Promise<StoredRow[]> {
   const { rows } = await pool.query<{ ts: string; metric_set_id: number; values: (number | null)[] | null }>(
@@ -24,7 +24,7 @@ const AGGREGATE: Record<Aggregate, (vs: number[]) => number> = {
   last: (vs) => vs.at(-1)!,
 };
 
-export async function readCompactedPart(pool: pg.Pool, instanceId: string, metrics: string[], part: SeriesPart, stepMs: number, agg: Aggregate): Promise<Row[]> {
+export async function readCompactedPart(pool: pg.Pool, instanceId: string, metrics: string[], part: SeriesPart, stepMs: number, agg: Aggregate): Promise<SeriesRow[]> {
   const [compacted, raw] = await Promise.all([readCompactedRows(pool, instanceId, part.fromMs, part.toMs), rawRows(pool, instanceId, part)]);
   const stored = [...compacted, ...raw].sort((a, b) => a.ts - b.ts);
   const setIds = [...new Set(stored.map((r) => r.metricSetId))];
@@ -44,11 +44,8 @@ export async function readCompactedPart(pool: pg.Pool, instanceId: string, metri
     buckets.set(t, b);
   }
   return [...buckets].map(([t, b]) => {
-    const row: Row = { t };
-    metrics.forEach((_, i) => {
-      row[`h${i + 1}`] = b.has[i]!;
-      row[`v${i + 1}`] = b.values[i]!.length ? AGGREGATE[agg](b.values[i]!) : null;
-    });
+    const row: SeriesRow = [t];
+    metrics.forEach((_, i) => row.push(b.values[i]!.length ? AGGREGATE[agg](b.values[i]!) : null, b.has[i]!));
     return row;
   });
 }

@@ -56,10 +56,14 @@ async function measure(browser: Browser, stack: RunningStack, fleet: Fleet): Pro
   const figures: PageFigures[] = [];
   for (const spec of pagesFor(fleet)) {
     const shared = config.cache === 'warm' ? await browser.newContext({ storageState: session, viewport: { width: 1280, height: 900 } }) : undefined;
+    const settle = () => new Promise((r) => setTimeout(r, config.settleMs));
     const warm = await firstView(browser, stack.dashboardUrl, session, spec, undefined, shared);
     say(`${spec.name}: warm-up ${warm.ms.toFixed(0)} ms`);
     const navs = [];
-    for (let k = 0; k < config.runs; k++) navs.push(await firstView(browser, stack.dashboardUrl, session, spec, undefined, shared));
+    for (let k = 0; k < config.runs; k++) {
+      await settle();
+      navs.push(await firstView(browser, stack.dashboardUrl, session, spec, undefined, shared));
+    }
     await shared?.close();
     const page = pageFigures(spec.name, spec.path, navs, config.budgetMs);
     page.loadAverage = loadavg()[0];
@@ -125,7 +129,7 @@ try {
   if (seed.fellBackFrom) console.log(`NOTE: seeded at ${stepSeconds} s, not ${seed.fellBackFrom.stepSeconds} s: that would have taken about ${seed.fellBackFrom.projectedSeconds.toFixed(0)} s (BENCH_SEED_BUDGET_SECONDS=${config.seedBudgetSeconds})`);
   console.log(`seeding: ${seed.rows.toLocaleString('en')} rows in ${seed.seconds.toFixed(0)} s (${(seed.rows / seed.seconds / 1000).toFixed(0)} k rows/s), VACUUM ANALYZE ${vacuumSeconds.toFixed(0)} s; ${Number(size!.rows).toLocaleString('en')} rows, ${(Number(size!.bytes) / 2 ** 30).toFixed(2)} GiB on disk`);
   console.log(rollups ? `rollups: ${rollups.minuteRows.toLocaleString('en')} minute and ${rollups.hourRows.toLocaleString('en')} hour rows in ${rollups.seconds.toFixed(0)} s (the roller keeps the live tail)` : 'rollups: none (BENCH_ROLLUPS=false): every chart reads raw samples');
-  console.log(`median of ${config.runs} navigations after a warm-up, ${config.cache === 'cold' ? 'each in a new signed-in context (nothing cached)' : 'in one signed-in context per page (its scripts cached)'}; page.goto → charts drawn (or rows listed).`);
+  console.log(`median of ${config.runs} navigations after a warm-up, ${config.cache === 'cold' ? 'each in a new signed-in context (nothing cached)' : 'in one signed-in context per page (its scripts cached)'}, ${config.settleMs} ms apart; page.goto → charts drawn (or rows listed).`);
   console.log('document: goto → its first byte; first API: goto → the first API request sent; last API: goto → the last API response the view used; load: 1-min load average (2 cores)\n');
   console.log(formatTable(pages, config.budgetMs));
   mkdirSync(path.join(root, 'artifacts'), { recursive: true });

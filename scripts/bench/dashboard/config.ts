@@ -17,6 +17,8 @@ export const BenchDashboardConfigSchema = Type.Object({
   budgetMs: Type.Integer({ default: 1000, minimum: 1 }),
   /** cold: every navigation in a new browser context (nothing cached: a first visit); warm: one context per page, as a person moving about the dashboard has. */
   cache: Type.Union([Type.Literal('cold'), Type.Literal('warm')], { default: 'cold' }),
+  /** Idle time after each navigation's context closes, before the next starts: its renderer's exit and the browser's clean-up are the harness's, not the next page's load. */
+  settleMs: Type.Integer({ default: 1000, minimum: 0 }),
   /** Roll the seeded day up (minutes and hours) as a day-old deployment's roller would have; off reads every chart raw. */
   rollups: Type.Boolean({ default: true }),
   /** Keep the stack's data directory (several GB) after the run, to look at it again. */
@@ -36,6 +38,7 @@ const ENV = {
   BENCH_BUDGET_MS: 'budgetMs',
   BENCH_KEEP_DATA: 'keepData',
   BENCH_ROLLUPS: 'rollups',
+  BENCH_SETTLE_MS: 'settleMs',
   BENCH_CACHE: 'cache',
 } as const satisfies Record<string, keyof BenchDashboardConfig>;
 

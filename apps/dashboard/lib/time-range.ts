@@ -51,7 +51,7 @@ export function spanOf(w: TimeWindow): number {
   return w.kind === 'custom' ? w.toMs - w.fromMs : RANGES[w.name];
 }
 
-/** Raw samples (step 0) for an hour or less; the server's default step otherwise. */
+/** Raw samples (step 0) for an hour or less; a step for about CHART_POINTS points otherwise (page-calls.ts). */
 export function isRaw(w: TimeWindow): boolean {
   return spanOf(w) <= RANGES['1h'];
 }

@@ -9,7 +9,7 @@
 // recompute comes from the batches received since the last pass (each batch
 // records its samples' time range in ingest_batches).
 import type pg from 'pg';
-import { ensurePartitions } from './partitions';
+import { ensurePartitions, UNCOMPRESSED_ROWS } from './partitions';
 
 export type Resolution = '1m' | '1h';
 export const RESOLUTION_MS: Record<Resolution, number> = { '1m': 60_000, '1h': 3_600_000 };
@@ -74,7 +74,7 @@ async function withKeys(db: pg.ClientBase, resolution: Resolution, fillKeys: () 
     await db.query(
       `CREATE TEMP TABLE IF NOT EXISTS rollup_rows (instance_id bigint, bucket timestamptz(3), names text[], n int[], mn float8[], mx float8[], av float8[], lst float8[])
        -- Not compressed on the way through: a compressed array would be stored in the rollup compressed (partitions.ts).
-       WITH (toast_tuple_target = 8160) ON COMMIT DELETE ROWS`,
+       ${UNCOMPRESSED_ROWS} ON COMMIT DELETE ROWS`,
     );
     await fillKeys();
     // Autovacuum never analyses temporary tables: the planner would guess the keys' count.

@@ -1,5 +1,6 @@
 // Reads a service's environment once, against a TypeBox schema, and names the
 // environment variable in every error. Services pass the typed result down.
+import { readFileSync } from 'node:fs';
 import { Type, type TObject, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 
@@ -15,7 +16,7 @@ export function loadConfig<S extends TObject>(
   const envNameOf = (key: string) => Object.entries(envNames).find(([, k]) => k === key)?.[0] ?? key;
   const raw: Record<string, unknown> = {};
   for (const [envName, key] of Object.entries(envNames)) {
-    const value = env[envName];
+    const value = envValue(env, envName, service);
     if (value === undefined || value === '') continue;
     const def = schema.properties[key] as { type?: string };
     raw[key] = def.type === 'integer' || def.type === 'number' ? Number(value) : def.type === 'boolean' ? value === 'true' || value === '1' : value;
@@ -30,6 +31,22 @@ export function loadConfig<S extends TObject>(
     throw new ConfigError(`Invalid ${service} configuration: ${problems.join('; ')}`);
   }
   return candidate as Static<S>;
+}
+
+/**
+ * NAME, or the contents of the file NAME_FILE names (Docker and Kubernetes
+ * secrets are mounted as files, so passwords stay out of `docker inspect`).
+ * The trailing newline `echo` and `openssl rand` leave is not part of the value.
+ */
+function envValue(env: Record<string, string | undefined>, envName: string, service: string): string | undefined {
+  const file = env[`${envName}_FILE`];
+  if (file === undefined || file === '') return env[envName];
+  if (env[envName] !== undefined && env[envName] !== '') throw new ConfigError(`Invalid ${service} configuration: set ${envName} or ${envName}_FILE, not both`);
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new ConfigError(`Invalid ${service} configuration: ${envName}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
 }
 
 export const LogLevelSchema = Type.Union(

@@ -96,6 +96,7 @@ export async function compactSettledDays(pool: pg.Pool, nowMs: number, acceptedA
   const settled = Math.min(nowMs, rolledUntil) - acceptedAgeMs - DAY_MS;
   const done: CompactionOutcome[] = [];
   for (const p of await listPartitions(pool, 'samples')) {
+    // Sharded samples (sharding/) are hash partitions with no time bounds (NaN): never compacted, their days expire on the nodes.
     if (!(p.toMs <= settled)) continue;
     const outcome = await compactPartition(pool, p);
     if (outcome) done.push(outcome);

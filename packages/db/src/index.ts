@@ -14,3 +14,6 @@ export { upsertMetricSet } from './metric-sets';
 export { latestSnapshots, snapshotRange, type LatestSnapshots, type SnapshotRange, type SiteEntry, type TypeEntry } from './snapshots';
 export { compactPartition, compactSettledDays, readCompactedRows, type CompactionOutcome, type StoredRow } from './compaction';
 export { encodeBlock, decodeBlock, type Block } from './codec/block';
+export { shardSamples, type DataNode, type ShardLayout } from './sharding/shard-samples';
+export { ensureShardPartitions, listShardServers, listNodePartitions, samplesStrategy } from './sharding/shard-partitions';
+export { startEmbeddedCluster, type EmbeddedCluster } from './sharding/embedded-cluster';

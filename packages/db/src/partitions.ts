@@ -3,6 +3,7 @@
 // Partitions are created ahead of need (and for the accepted backfill window)
 // so an insert never finds a gap, and retention drops whole partitions.
 import type pg from 'pg';
+import { ensureShardPartitions, samplesStrategy } from './sharding/shard-partitions';
 
 const DAY_MS = 86_400_000;
 
@@ -36,20 +37,25 @@ export function partitionName(dayStartMs: number): string {
   return partitionOf('samples', dayStartMs).name;
 }
 
-/** The partitions `table` has now, oldest first, with their bounds read from the catalogue. */
-export async function listPartitions(db: pg.Pool | pg.ClientBase, table: PartitionedTable): Promise<Partition[]> {
-  const { rows } = await db.query<{ name: string; bound: string }>(
-    `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+/** A table's partitions and their bounds, from the catalogue ($1: the parent). Also run on data nodes (sharding/). */
+export const PARTITION_CATALOG_QUERY = `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent = $1::regclass`,
-    [table],
-  );
+      WHERE i.inhparent = $1::regclass`;
+
+/** Catalogue rows as partitions, oldest first; a bound that is not a range of times (a hash partition) gives NaN. */
+export function partitionsFromCatalog(rows: { name: string; bound: string }[]): Partition[] {
   return rows
     .map((r) => {
       const [from, to] = [...r.bound.matchAll(/'([^']+)'/g)].map((m) => Date.parse(m[1]!));
       return { name: r.name, fromMs: from ?? NaN, toMs: to ?? NaN };
     })
     .sort((a, b) => a.fromMs - b.fromMs);
+}
+
+/** The partitions `table` has now, oldest first, with their bounds read from the catalogue. */
+export async function listPartitions(db: pg.Pool | pg.ClientBase, table: PartitionedTable): Promise<Partition[]> {
+  const { rows } = await db.query<{ name: string; bound: string }>(PARTITION_CATALOG_QUERY, [table]);
+  return partitionsFromCatalog(rows);
 }
 
 /**
@@ -65,6 +71,8 @@ const STORAGE: Partial<Record<PartitionedTable, string>> = { rollups_1m: ` ${UNC
 
 /** Creates the partitions of `table` covering [fromMs, toMs]. Idempotent; returns the names created. */
 export async function ensurePartitions(pool: pg.Pool | pg.ClientBase, table: PartitionedTable, fromMs: number, toMs: number): Promise<string[]> {
+  // Sharded (sharding/shard-samples.ts), the coordinator's samples is hashed by instance: its days are made on the data nodes.
+  if (table === 'samples' && (await samplesStrategy(pool)) === 'h') return ensureShardPartitions(pool, fromMs, toMs);
   const have = new Set((await listPartitions(pool, table)).map((p) => p.name));
   const created: string[] = [];
   for (let p = partitionOf(table, fromMs); p.fromMs <= toMs; p = partitionOf(table, p.toMs)) {

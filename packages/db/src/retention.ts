@@ -7,6 +7,7 @@
 // and go in small bounded deletes.
 import type pg from 'pg';
 import { listPartitions, type PartitionedTable } from './partitions';
+import { dropShardPartitionsBefore, samplesStrategy } from './sharding/shard-partitions';
 
 const DAY_MS = 86_400_000;
 
@@ -41,6 +42,8 @@ export async function applyRetention(pool: pg.Pool, nowMs: number, days: Retenti
       dropped.push(p.name);
     }
   }
+  // Sharded, the coordinator's samples partitions are hash partitions (NaN bounds, never dropped above): the days are on the nodes.
+  if ((await samplesStrategy(pool)) === 'h') dropped.push(...(await dropShardPartitionsBefore(pool, nowMs - days.samples * DAY_MS)));
   let batchKeysDeleted = 0;
   const keyCutoff = new Date(nowMs - days.ingest_batches * DAY_MS).toISOString();
   for (let round = 0; round < KEY_ROUNDS; round++) {

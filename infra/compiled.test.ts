@@ -1,6 +1,8 @@
 // The production artifacts, run the way the images run them: `npm run
-// build:services`, then plain `node dist/*.js` with no TypeScript loader —
-// the one-shot migration against a fresh database (its URL from a
+// build:services`, each service staged alone outside the repository (its
+// bundles and only the node_modules stage-service.ts picks, as the runtime
+// image holds), then plain `node dist/*.js` with no TypeScript loader: the
+// one-shot migration against a fresh database (its URL from a
 // DATABASE_URL_FILE secret), then ingest and the alerter until /readyz.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,8 +16,7 @@ import { testDatabaseUrl } from '@memsight/db/testing';
 import { Proc, waitForHttp } from '../services/alerter/e2e/processes';
 import { freePort } from '../scripts/lib/free-port';
 import { inheritedEnvironment } from '../scripts/lib/stack-config';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
+import { stageService } from '../scripts/stage-service';
 
 /** This process's environment without the test database or a loader a parent may have set. */
 function productionEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -23,13 +24,19 @@ function productionEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...rest, LOG_LEVEL: 'info', ...extra };
 }
 
-function compiled(service: 'ingest' | 'alerter', file: string, env: NodeJS.ProcessEnv): Proc {
-  return new Proc(service, process.execPath, ['--enable-source-maps', `dist/${file}`], { cwd: path.join(ROOT, 'services', service), env: productionEnv(env) });
+function compiled(stage: string, service: 'ingest' | 'alerter', env: NodeJS.ProcessEnv): Proc {
+  return new Proc(service, process.execPath, ['--enable-source-maps', 'dist/server.js'], { cwd: path.join(stage, 'services', service), env: productionEnv(env) });
 }
 
 test('the compiled services migrate a fresh database, start without tsx and report ready', { timeout: 60_000 }, async (t) => {
-  const build = spawnSync('npm', ['run', 'build:services'], { cwd: ROOT, encoding: 'utf8' });
+  const build = spawnSync('npm', ['run', 'build:services'], { cwd: path.resolve(import.meta.dirname, '..'), encoding: 'utf8' });
   assert.equal(build.status, 0, `npm run build:services failed:\n${build.stdout}\n${build.stderr}`);
+  // Outside the repository, so nothing resolves from its node_modules; hard links keep it quick.
+  const stages = mkdtempSync(path.join(tmpdir(), 'memsight-stage-'));
+  t.after(() => rmSync(stages, { recursive: true, force: true }));
+  const [ingestStage, alerterStage] = [path.join(stages, 'ingest'), path.join(stages, 'alerter')];
+  stageService('ingest', ingestStage, true);
+  stageService('alerter', alerterStage, true);
 
   // A database of its own: nothing migrated yet, and the alerter's leader lock is per database.
   const base = new URL(testDatabaseUrl());
@@ -49,7 +56,7 @@ test('the compiled services migrate a fresh database, start without tsx and repo
 
   writeFileSync(path.join(secrets, 'database_url'), `${url}\n`);
   const migrate = spawnSync(process.execPath, ['dist/migrate.js'], {
-    cwd: path.join(ROOT, 'services', 'ingest'),
+    cwd: path.join(ingestStage, 'services', 'ingest'),
     env: productionEnv({ DATABASE_URL_FILE: path.join(secrets, 'database_url') }),
     encoding: 'utf8',
   });
@@ -61,8 +68,8 @@ test('the compiled services migrate a fresh database, start without tsx and repo
 
   const [ingestPort, alerterPort] = [await freePort(), await freePort()];
   // Two decode threads: ingest starts them at boot, from dist/worker-entry.mjs.
-  const ingest = compiled('ingest', 'server.js', { DATABASE_URL: url, INGEST_HOST: '127.0.0.1', INGEST_PORT: String(ingestPort), INGEST_DECODE_WORKERS: '2' });
-  const alerter = compiled('alerter', 'server.js', { DATABASE_URL: url, ALERTER_HOST: '127.0.0.1', ALERTER_PORT: String(alerterPort) });
+  const ingest = compiled(ingestStage, 'ingest', { DATABASE_URL: url, INGEST_HOST: '127.0.0.1', INGEST_PORT: String(ingestPort), INGEST_DECODE_WORKERS: '2' });
+  const alerter = compiled(alerterStage, 'alerter', { DATABASE_URL: url, ALERTER_HOST: '127.0.0.1', ALERTER_PORT: String(alerterPort) });
   procs.push(ingest.start(), alerter.start());
   try {
     await Promise.all([waitForHttp(`http://127.0.0.1:${ingestPort}/readyz`, 25_000), waitForHttp(`http://127.0.0.1:${alerterPort}/readyz`, 25_000)]);

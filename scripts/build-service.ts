@@ -4,11 +4,15 @@
 // TypeScript sources, so they are bundled in; third-party packages stay in
 // node_modules, where native bindings (resvg, pg's optional one) and Prisma's
 // runtime files are found as usual.
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { packageNameOf } from './lib/runtime-packages';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** Written beside the bundles: the third-party packages they import, for stage-service.ts. */
+export const EXTERNALS_FILE = 'external-packages.json';
 
 /** Entry points of each service, source → file in dist/. */
 export const SERVICE_ENTRIES = {
@@ -46,13 +50,23 @@ export async function buildService(name: ServiceName): Promise<string> {
     sourcemap: 'linked',
     sourcesContent: false,
     logLevel: 'warning',
+    metafile: true,
   };
+  const externals = new Set<string>();
   // One build per entry: each is one self-contained file (no shared chunks to keep
   // in step), and paths taken from import.meta.url (MIGRATIONS_DIR, the worker)
   // resolve from dist/ — services/<name>/dist sits as deep as packages/db/src.
   for (const [entry, outFile] of Object.entries<string>(SERVICE_ENTRIES[name])) {
-    await build({ ...common, entryPoints: [entry], outfile: path.join(outdir, outFile) });
+    const { metafile } = await build({ ...common, entryPoints: [entry], outfile: path.join(outdir, outFile) });
+    for (const output of Object.values(metafile!.outputs)) {
+      for (const imported of output.imports) {
+        const name = imported.external ? packageNameOf(imported.path) : undefined;
+        if (name) externals.add(name);
+      }
+    }
   }
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(path.join(outdir, EXTERNALS_FILE), `${JSON.stringify([...externals].sort(), null, 2)}\n`);
   return outdir;
 }
 

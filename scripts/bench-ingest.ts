@@ -20,6 +20,7 @@ import { waitForHttp } from './lib/processes';
 import { batchFor, generateValues, gzipBatch, METRIC_NAMES, type BenchShape } from './bench/sample-data';
 import { CopyBaselines, LAYOUTS, relationBytes } from './bench/copy-baseline';
 import { buildRequests, postAll } from './bench/http-load';
+import { registerInstances } from './bench/warm-up';
 import { backendCpu, cpuBetween } from './bench/pg-cpu';
 import { diskBytes, startVictoriaMetrics, type Peer } from './bench/victoria-metrics';
 import { importBodies, importRequests, peerRound, type PeerRound } from './bench/victoria-ingest';
@@ -83,24 +84,8 @@ try {
   });
   await waitForHttp(`http://127.0.0.1:${port}/readyz`, 60_000, (s) => s === 200);
 
-  // Steady state: agents register once and then stream for days, so each
-  // simulated instance first sends one small batch (not timed, not counted).
   say('warming up: one registering batch per instance…');
-  for (let i = 0; i < shape.instances; i += concurrency) {
-    await Promise.all(
-      values.slice(i, i + concurrency).map(async (rows, k) => {
-        const warm = batchFor(i + k, startMs - shape.stepMs, shape, rows.slice(0, 1), metrics, processStartMs);
-        warm.seq = 0;
-        const res = await fetch(`http://127.0.0.1:${port}/v1/ingest`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-          body: JSON.stringify(warm),
-        });
-        if (res.status !== 200) throw new Error(`warm-up answered ${res.status}: ${await res.text()}`);
-      }),
-    );
-  }
-  const warmupRows = shape.instances;
+  const warmupRows = await registerInstances({ ports: [port], apiKey, values, startMs, shape, metrics, processStartMs, concurrency });
   const flushCount = async () =>
     Number(/^memsight_ingest_flush_seconds_count (\S+)$/m.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())?.[1] ?? NaN);
 

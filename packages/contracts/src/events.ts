@@ -14,6 +14,8 @@ export const PG_CHANNELS = {
   samplesCommitted: 'memsight_samples_committed',
   /** ingest → alerter: a rule changed; re-read them. */
   rulesChanged: 'memsight_rules_changed',
+  /** ingest → every ingest: an API key was revoked (its id); cached key answers are dropped. */
+  keysChanged: 'memsight_keys_changed',
 } as const;
 
 export const SamplesAppended = Type.Object({

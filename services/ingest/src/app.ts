@@ -13,6 +13,7 @@ import ingestPipeline from './plugins/app/ingest-pipeline';
 import partitions from './plugins/app/partitions';
 import history from './plugins/app/history';
 import gateway from './socket/gateway';
+import listener from './plugins/app/listener';
 import alertRelay from './plugins/app/alert-relay';
 import healthRoutes from './routes/health/routes';
 import ingestRoutes from './routes/ingest/routes';
@@ -42,6 +43,7 @@ export default async function ingestApp(app: FastifyInstance, opts: AppOptions):
   await app.register(ingestPipeline);
   await app.register(partitions);
   await app.register(history);
+  await app.register(listener);
   await app.register(gateway);
   await app.register(alertRelay);
   await app.register(healthRoutes);

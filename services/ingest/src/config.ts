@@ -21,6 +21,10 @@ export const IngestConfigSchema = Type.Object({
   decodeWorkers: Int(1, 0),
   apiKeyCacheTtlSeconds: Int(10, 0),
   liveWindowSeconds: Int(60, 1),
+  /** `postgres`: socket.io broadcasts reach the sockets of every ingest replica; `local`: one replica only. */
+  socketAdapter: Type.Union([Type.Literal('postgres'), Type.Literal('local')], { default: 'postgres' }),
+  /** Milliseconds between the replicas' exchanges of what each admitted per project (the shared rate limit); 0 = no exchange. */
+  usageSyncMs: Int(1000, 0),
   /** Seconds between rollup passes (minutes from new batches; hours every 5 minutes); 0 = off. */
   rollupIntervalSeconds: Int(15, 0),
   /** Days each kind of data is kept; expired partitions are dropped hourly. */
@@ -54,6 +58,8 @@ export const INGEST_ENV = {
   INGEST_DECODE_WORKERS: 'decodeWorkers',
   INGEST_API_KEY_CACHE_TTL_SECONDS: 'apiKeyCacheTtlSeconds',
   INGEST_LIVE_WINDOW_SECONDS: 'liveWindowSeconds',
+  INGEST_SOCKET_ADAPTER: 'socketAdapter',
+  INGEST_USAGE_SYNC_MS: 'usageSyncMs',
   INGEST_ROLLUP_INTERVAL_SECONDS: 'rollupIntervalSeconds',
   RETENTION_RAW_DAYS: 'retentionRawDays',
   RETENTION_MINUTE_ROLLUP_DAYS: 'retentionMinuteRollupDays',

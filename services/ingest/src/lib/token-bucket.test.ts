@@ -18,3 +18,17 @@ test('a rate of 0 disables limiting, and one oversized request is allowed from a
   assert.equal(buckets.take('p', 500), 0);
   assert.ok(buckets.take('p', 500) > 1);
 });
+
+test('tokens charged from elsewhere are spent here: into debt of at most a second, then refilled', () => {
+  let now = 0;
+  const admitted: [string, number][] = [];
+  const buckets = new TokenBuckets(100, () => now, (key, n) => admitted.push([key, n]));
+  buckets.charge('p', 80);
+  assert.equal(buckets.take('p', 30), 1, 'only 20 left after another replica took 80');
+  buckets.charge('p', 1000);
+  now += 1000; // +100: from the floor of -100 back to 0
+  assert.equal(buckets.take('p', 1), 1, 'the debt is bounded by a second, and a second repays it');
+  now += 300;
+  assert.equal(buckets.take('p', 30), 0);
+  assert.deepEqual(admitted, [['p', 30]], 'only what this bucket admitted is reported');
+});

@@ -1,7 +1,13 @@
 // socket.io gateway: dashboards connect with their project's API key, join
-// their project's room, and subscribe to instances for live samples.
+// their project's room, and subscribe to instances for live samples. With
+// several ingest replicas, socket.io's PostgreSQL adapter carries a broadcast
+// to the sockets of every replica (live samples are committed by whichever
+// replica took the batch), and the replicas tell each other what they watch.
+import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { Server, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import { createPool } from '@memsight/db';
 import { Value } from 'typebox/value';
 import {
   EVENTS,
@@ -14,15 +20,24 @@ import {
 } from '@memsight/contracts';
 import { getInstance } from '../queries/list-instances';
 import { PROJECT_HEADER } from '../plugins/app/session-auth';
+import { WatchDirectory, watchedInstanceIds, type WatchAnnouncement } from '../lib/watch-directory';
 
 interface SocketData {
   projectId: string;
 }
-type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+interface InterServerEvents {
+  'memsight:watching': (message: WatchAnnouncement) => void;
+}
+type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** How often a replica repeats its watched set, and how long the others trust it. */
+const ANNOUNCE_EVERY_MS = 2_000;
+const ANNOUNCE_TTL_MS = 3 * ANNOUNCE_EVERY_MS;
 
 declare module 'fastify' {
   interface FastifyInstance {
-    io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData> | undefined;
+    io: GatewayServer | undefined;
   }
 }
 
@@ -42,11 +57,18 @@ export default fp(
       reply({ ok: true });
     }
 
+    // Its own small pool: the adapter keeps one connection for LISTEN, which must not starve the ingest path.
+    const adapterPool = app.config.socketAdapter === 'postgres' ? createPool(app.config.databaseUrl, 3) : undefined;
+    adapterPool?.on('error', (err) => app.log.warn({ err }, 'socket.io adapter connection failed'));
+    const replica = randomUUID();
+    let announcer: NodeJS.Timeout | undefined;
+
     app.addHook('onReady', async () => {
-      const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(app.server, {
+      const io: GatewayServer = new Server(app.server, {
         path: '/socket.io',
         serveClient: false,
         maxHttpBufferSize: 16 * 1024,
+        adapter: adapterPool && createAdapter(adapterPool, { errorHandler: (err: Error) => app.log.warn({ err }, 'socket.io adapter') }),
       });
       app.io = io;
       io.use((socket, next) => {
@@ -75,13 +97,31 @@ export default fp(
           if (Value.Check(SubscribeRequest, payload)) void socket.leave(rooms.instance(payload.instanceId));
         });
       });
+      const localWatches = (instanceId: string) => (io.sockets.adapter.rooms.get(rooms.instance(instanceId))?.size ?? 0) > 0;
+      const directory = new WatchDirectory({ now: app.clock.now, ttlMs: ANNOUNCE_TTL_MS, localWatches });
+      if (adapterPool) {
+        io.on('memsight:watching', (message) => directory.receive(message));
+        const announce = () => io.serverSideEmit('memsight:watching', { replica, ids: watchedInstanceIds(io.sockets.adapter.rooms.keys()) });
+        let soon: NodeJS.Timeout | undefined;
+        const changed = (room: string) => {
+          if (room.startsWith('instance:')) soon ??= setTimeout(() => ((soon = undefined), announce()), 50);
+        };
+        io.sockets.adapter.on('create-room', changed);
+        io.sockets.adapter.on('delete-room', changed);
+        announcer = setInterval(() => {
+          if (watchedInstanceIds(io.sockets.adapter.rooms.keys()).length > 0) announce();
+        }, ANNOUNCE_EVERY_MS);
+        announcer.unref();
+      }
       app.live.attach({
-        watches: (instanceId) => (io.sockets.adapter.rooms.get(rooms.instance(instanceId))?.size ?? 0) > 0,
+        watches: (instanceId) => directory.watches(instanceId),
         publish: (payload) => io.to(rooms.instance(payload.instanceId)).emit(EVENTS.samplesAppended, payload),
       });
     });
     app.addHook('preClose', async () => {
+      clearInterval(announcer);
       await app.io?.close();
+      await adapterPool?.end();
     });
   },
   { name: 'live-gateway', dependencies: ['auth', 'ingest-pipeline'] },

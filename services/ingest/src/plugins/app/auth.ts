@@ -21,6 +21,8 @@ interface CachedKey {
 export class ApiKeyAuthenticator {
   private readonly cache = new Map<string, CachedKey>();
   private readonly lastUsedWrites = new Map<string, number>();
+  /** Bumped by invalidate(): a lookup that began before a revocation must not cache what it read. */
+  private generation = 0;
 
   constructor(
     private readonly deps: { pool: import('pg').Pool; now: () => number; ttlMs: number },
@@ -34,8 +36,9 @@ export class ApiKeyAuthenticator {
     return key.projectId;
   }
 
-  /** Forget every cached answer: after a key is revoked here, it is refused at once (other instances within the cache TTL). */
+  /** Forget every cached answer: a key revoked through any replica is refused at once (plugins/app/listener.ts). */
   invalidate(): void {
+    this.generation++;
     this.cache.clear();
   }
 
@@ -47,6 +50,7 @@ export class ApiKeyAuthenticator {
     const now = this.deps.now();
     let entry = this.cache.get(keyHash);
     if (!entry || entry.expiresAt <= now) {
+      const generation = this.generation;
       const row = await findApiKeyByHash(this.deps.pool, keyHash);
       entry = !row
         ? { projectId: null, scope: 'ingest', reason: 'unknown', expiresAt: now + this.deps.ttlMs }
@@ -54,7 +58,7 @@ export class ApiKeyAuthenticator {
           ? { projectId: null, scope: row.scope, reason: `revoked:${row.prefix}`, expiresAt: now + this.deps.ttlMs }
           : { projectId: row.projectId, scope: row.scope, reason: '', expiresAt: now + this.deps.ttlMs };
       if (this.cache.size > 10_000) this.cache.clear(); // bound memory under a key-guessing flood
-      this.cache.set(keyHash, entry);
+      if (generation === this.generation) this.cache.set(keyHash, entry);
       if (row && !row.revokedAt) this.touch(row.id, now);
     }
     if (entry.projectId) return { projectId: entry.projectId, scope: entry.scope };

@@ -1,10 +1,12 @@
 // The pieces the ingest action needs besides the database: the decode
 // workers, the group-commit writer, the instance and metric-set caches, the
-// rate limiter, last-seen tracking and the live feed the socket.io gateway
-// attaches to.
+// rate limiter (shared with the other replicas), last-seen tracking and the
+// live feed the socket.io gateway attaches to.
+import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { SampleWriter } from '../../lib/sample-writer';
 import { TokenBuckets } from '../../lib/token-bucket';
+import { UsageExchange } from '../../lib/usage-exchange';
 import { LastSeenTracker } from '../../lib/last-seen';
 import { LiveFeed } from '../../lib/live-feed';
 import { CommitNotifier } from '../../lib/commit-notifier';
@@ -42,12 +44,20 @@ export default fp(
     app.decorate('lastSeen', lastSeen);
     app.decorate('instances', new InstanceRegistry(app.pool));
     app.decorate('metricSets', new MetricSetRegistry(app.pool));
-    app.decorate('ingestLimiter', new TokenBuckets(app.config.rateLimitSamplesPerSecond, app.clock.now));
+    let usage: UsageExchange | undefined = undefined;
+    const limiter = new TokenBuckets(app.config.rateLimitSamplesPerSecond, app.clock.now, (projectId, n) => usage?.admitted(projectId, n));
+    usage = new UsageExchange({
+      pool: app.pool, replica: randomUUID(), buckets: limiter, intervalMs: app.config.usageSyncMs, now: app.clock.now,
+      onError: (err) => app.log.warn({ err }, 'could not exchange rate-limit usage with the other replicas'),
+    });
+    usage.start();
+    app.decorate('ingestLimiter', limiter);
     app.decorate('live', new LiveFeed());
     const commits = new CommitNotifier(app.pool, 10, (err) => app.log.warn({ err }, 'could not notify the alerter of new samples'));
     app.decorate('commits', commits);
     // Registered before db's own onClose runs (hooks run in reverse order), so queued batches commit first.
     app.addHook('onClose', async () => {
+      usage.stop();
       await writer.close();
       await commits.close();
       await lastSeen.stop();

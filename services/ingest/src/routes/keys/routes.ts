@@ -20,7 +20,7 @@ const keyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/api/keys/:keyId', { schema: revokeKeySchema }, async (request) => {
     const key = await revokeKey(app.pool, request.projectId, request.params.keyId, app.clock.now());
     if (!key) throw new NotFoundError(`API key ${request.params.keyId} does not exist in this project.`);
-    // Refused here at once; other ingest instances within their key cache TTL (INGEST_API_KEY_CACHE_TTL_SECONDS).
+    // Refused here at once; other replicas when revokeKey's NOTIFY reaches them (plugins/app/listener.ts).
     app.apiKeys.invalidate();
     return key;
   });

@@ -7,6 +7,7 @@ import configPlugin, { type Clock } from './plugins/external/config';
 import errorHandler from './plugins/external/error-handler';
 import db from './plugins/external/db';
 import metrics from './plugins/external/metrics';
+import metricsAccess from './plugins/external/metrics-access';
 import swagger from './plugins/external/swagger';
 import auth from './plugins/app/auth';
 import ingestPipeline from './plugins/app/ingest-pipeline';
@@ -37,6 +38,7 @@ export default async function ingestApp(app: FastifyInstance, opts: AppOptions):
   await app.register(configPlugin, { config: opts.config, clock: opts.clock ?? systemClock });
   await app.register(errorHandler);
   await app.register(db);
+  await app.register(metricsAccess);
   await app.register(metrics);
   await app.register(swagger);
   await app.register(auth);

@@ -40,6 +40,8 @@ export const IngestConfigSchema = Type.Object({
   /** With a password, the first admin of the default project, made at start if missing (Docker has no launcher to print one). */
   adminEmail: Type.Optional(Type.String({ pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' })),
   adminPassword: Type.Optional(Type.String({ minLength: 10 })),
+  /** Bearer token a scraper sends for /metrics; without it, /metrics answers clients on this host only. */
+  metricsToken: Type.Optional(Type.String({ minLength: 16 })),
 });
 export type IngestConfig = Static<typeof IngestConfigSchema>;
 
@@ -70,6 +72,7 @@ export const INGEST_ENV = {
   MEMSIGHT_DASHBOARD_URL: 'dashboardUrl',
   MEMSIGHT_ADMIN_EMAIL: 'adminEmail',
   MEMSIGHT_ADMIN_PASSWORD: 'adminPassword',
+  INGEST_METRICS_TOKEN: 'metricsToken',
 } as const satisfies Record<string, keyof IngestConfig>;
 
 export function loadIngestConfig(env: Record<string, string | undefined>, overrides: Partial<IngestConfig> = {}): IngestConfig {

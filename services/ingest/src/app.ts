@@ -9,6 +9,7 @@ import db from './plugins/external/db';
 import metrics from './plugins/external/metrics';
 import metricsAccess from './plugins/external/metrics-access';
 import swagger from './plugins/external/swagger';
+import securityHeaders from './plugins/external/security-headers';
 import auth from './plugins/app/auth';
 import ingestPipeline from './plugins/app/ingest-pipeline';
 import partitions from './plugins/app/partitions';
@@ -37,6 +38,7 @@ export const systemClock: Clock = { now: () => Date.now() };
 export default async function ingestApp(app: FastifyInstance, opts: AppOptions): Promise<void> {
   await app.register(configPlugin, { config: opts.config, clock: opts.clock ?? systemClock });
   await app.register(errorHandler);
+  await app.register(securityHeaders);
   await app.register(db);
   await app.register(metricsAccess);
   await app.register(metrics);

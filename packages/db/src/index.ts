@@ -17,3 +17,4 @@ export { encodeBlock, decodeBlock, type Block } from './codec/block';
 export { shardSamples, type DataNode, type ShardLayout } from './sharding/shard-samples';
 export { ensureShardPartitions, listShardServers, listNodePartitions, samplesStrategy } from './sharding/shard-partitions';
 export { startEmbeddedCluster, type EmbeddedCluster } from './sharding/embedded-cluster';
+export { meanSql, weightedMeanSql, saturatingSumSql, finiteMean, saturatingAdd } from './finite-aggregates';

@@ -5,9 +5,11 @@
 // rate); the rest, from the instance's newest rollup on, from raw samples
 // through the (instance_id, ts) primary key, averaged the same way. RSS sits
 // at a different position in each metric set: the positions are looked up
-// once, as two arrays, rather than joined to every row.
+// once, as two arrays, rather than joined to every row. Means and sums go
+// through finite-aggregates.ts: absurd but finite values must not fail them.
 import type pg from 'pg';
 import type { Sparkline } from '@memsight/contracts';
+import { meanSql, saturatingAdd, saturatingSumSql } from '@memsight/db';
 import type { InstanceOfApp } from './overview-instances';
 
 const MINUTE_MS = 60_000;
@@ -19,7 +21,7 @@ const SPARKLINES = `
   ), progress AS (
     SELECT coalesce((SELECT received_until FROM rollup_progress WHERE resolution = '1m'), '-infinity') AS until
   )
-  SELECT i.app_id AS "appId", date_part('epoch', b.t) * 1000 AS t, sum(b.v) AS v
+  SELECT i.app_id AS "appId", date_part('epoch', b.t) * 1000 AS t, ${saturatingSumSql('b.v')} AS v
     FROM unnest($1::bigint[], $2::uuid[]) AS i(id, app_id)
     -- Rollups are trusted up to the roller's progress and the instance's newest minute (as series-plan does),
     -- floored to the minute, so no minute is read both ways.
@@ -34,7 +36,7 @@ const SPARKLINES = `
        WHERE $5::boolean AND r.instance_id = i.id AND r.bucket >= to_timestamp($3 / 1000.0) AND r.bucket < l.raw_from
       UNION ALL
       SELECT date_bin(make_interval(secs => $4 / 1000.0), s.ts, timestamptz 'epoch') AS t,
-             avg(s.values[(SELECT at FROM rss)[array_position((SELECT sets FROM rss), s.metric_set_id)]]) AS v
+             ${meanSql('s.values[(SELECT at FROM rss)[array_position((SELECT sets FROM rss), s.metric_set_id)]]')} AS v
         FROM samples s
        WHERE s.instance_id = i.id AND s.ts >= l.raw_from
        GROUP BY 1
@@ -42,8 +44,8 @@ const SPARKLINES = `
    GROUP BY i.app_id, b.t
   -- Here, not as "b.v IS NOT NULL": pushed into the inner aggregate, that
   -- filter made PostgreSQL compute the average twice (its subplans defeat the
-  -- sharing of identical aggregates).
-  HAVING sum(b.v) IS NOT NULL
+  -- sharing of identical aggregates). A count, not the sum: a sum of values near 1e308 overflowed (issue 14).
+  HAVING count(b.v) > 0
 `;
 
 type BucketRow = { appId: string; t: number; v: number };
@@ -80,7 +82,7 @@ export async function appRssSparklines(pool: pg.Pool, instances: InstanceOfApp[]
   const sums = new Map<string, Map<number, number>>();
   for (const r of results.flat()) {
     const buckets = sums.get(r.appId) ?? new Map<number, number>();
-    sums.set(r.appId, buckets.set(r.t, (buckets.get(r.t) ?? 0) + r.v));
+    sums.set(r.appId, buckets.set(r.t, saturatingAdd(buckets.get(r.t) ?? 0, r.v)));
   }
   const sparklines = new Map<string, Sparkline>();
   for (const [appId, buckets] of sums) {

@@ -6,7 +6,7 @@
 // per instance), and every metric is a column of the same scan. Columns are
 // numbered here, so no name of a metric is ever spliced into the SQL.
 import type pg from 'pg';
-import { RESOLUTION_MS, type Resolution, type RollupProgress } from '@memsight/db';
+import { meanSql, RESOLUTION_MS, weightedMeanSql, type Resolution, type RollupProgress } from '@memsight/db';
 import { markGaps, planSeries, withCompacted, type Aggregate, type SeriesPart, type SeriesPlan } from './series-plan';
 import { readCompactedPart } from './read-compacted-part';
 
@@ -45,11 +45,12 @@ function columns(part: SeriesPart, n: number, grouped: boolean, agg: Aggregate):
     const present = `count(${p}) > 0 AS h${i}`;
     if (raw) {
       const v = `s.values[${p}]`;
-      const value = { avg: `avg(${v})`, min: `min(${v})`, max: `max(${v})`, last: `(array_agg(${v} ORDER BY s.ts DESC) FILTER (WHERE ${v} IS NOT NULL))[1]` }[agg];
+      // Means that cannot overflow (finite-aggregates.ts): a stored 1e308 made avg() fail the chart with a 500.
+      const value = { avg: meanSql(v), min: `min(${v})`, max: `max(${v})`, last: `(array_agg(${v} ORDER BY s.ts DESC) FILTER (WHERE ${v} IS NOT NULL))[1]` }[agg];
       return `${value} AS v${i}, ${present}`;
     }
     const value = {
-      avg: `sum(s."avg"[${p}] * s.n[${p}]) / nullif(sum(s.n[${p}]), 0)`,
+      avg: weightedMeanSql(`s."avg"[${p}]`, `s.n[${p}]`),
       min: `min(s."min"[${p}])`,
       max: `max(s."max"[${p}])`,
       last: `(array_agg(s."last"[${p}] ORDER BY s.bucket DESC) FILTER (WHERE s.n[${p}] > 0))[1]`,

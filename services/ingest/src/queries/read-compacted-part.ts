@@ -3,7 +3,7 @@
 // last compacted one), bucketed here the way the SQL of a raw read buckets
 // (epoch-aligned, the same aggregates), into the same row shape.
 import type pg from 'pg';
-import { readCompactedRows, type StoredRow } from '@memsight/db';
+import { finiteMean, readCompactedRows, type StoredRow } from '@memsight/db';
 import type { Aggregate, SeriesPart } from './series-plan';
 
 import type { SeriesRow } from './get-instance-series';
@@ -18,7 +18,8 @@ async function rawRows(pool: pg.Pool, instanceId: string, part: SeriesPart): Pro
 }
 
 const AGGREGATE: Record<Aggregate, (vs: number[]) => number> = {
-  avg: (vs) => vs.reduce((a, b) => a + b, 0) / vs.length,
+  // The same bits as the SQL mean, and finite for values near 1e308 (a plain sum became Infinity).
+  avg: finiteMean,
   min: (vs) => Math.min(...vs),
   max: (vs) => Math.max(...vs),
   last: (vs) => vs.at(-1)!,

@@ -4,7 +4,7 @@ export { ensureSamplePartitions, ensurePartitions, ensureAllPartitions, listPart
 export { applyRetention, DEFAULT_RETENTION_DAYS, type RetentionDays, type RetentionOutcome } from './retention';
 export { rollUpRange, rollUpReceived, RESOLUTION_MS, type Resolution } from './rollups';
 export { rollUpPass, readRollupProgress, type RollerOptions, type RollerPass, type RollupProgress } from './roller';
-export { createPool } from './pool';
+export { createPool, poolTimeoutOptions, type PoolTimeouts } from './pool';
 export { createPrisma, type PrismaClient } from './prisma';
 export { createApiKey, createProject, revokeApiKey, generateApiKey, hashApiKey, API_KEY_PREFIX, type ApiKeyScope } from './api-keys';
 export { MIGRATIONS_DIR } from './paths';

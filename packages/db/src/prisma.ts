@@ -2,9 +2,10 @@
 // the `pg` driver adapter. Callers disconnect it on shutdown.
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client';
+import { poolTimeoutOptions, type PoolTimeouts } from './pool';
 
 export type { PrismaClient };
 
-export function createPrisma(connectionString: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+export function createPrisma(connectionString: string, timeouts: PoolTimeouts = {}): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString, ...poolTimeoutOptions(timeouts) }) });
 }

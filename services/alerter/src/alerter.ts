@@ -13,6 +13,8 @@ import { RoundScheduler } from './evaluate/scheduler';
 import { OutboxWorker } from './notify/outbox-worker';
 import { smtpTransport } from './notify/smtp-transport';
 
+const READY_TIMEOUT_MS = 2_000;
+
 export interface Alerter {
   url: string;
   /** Whether this alerter holds the evaluator lock. */
@@ -36,7 +38,8 @@ export interface AlerterDeps {
 export async function startAlerter(config: AlerterConfig, deps: AlerterDeps = {}): Promise<Alerter> {
   const log = pino({ level: config.logLevel, name: 'alerter' });
   const now = deps.now ?? Date.now;
-  const pool = createPool(config.databaseUrl, 4);
+  // Connecting is bounded (a hung server must not hold a round forever); statements are not: some rounds read hours.
+  const pool = createPool(config.databaseUrl, 4, { connectTimeoutMs: 10_000 });
   // An idle connection dropped by a database restart must not take the process down.
   pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));
   let lastRound: RoundStats | undefined;
@@ -86,15 +89,27 @@ export async function startAlerter(config: AlerterConfig, deps: AlerterDeps = {}
   const outboxTimer = setInterval(() => lease.leading && outbox.kick(), deps.outboxIntervalMs ?? 1000);
   lease.start();
 
+  // A hung PostgreSQL used to hang the probe as long as the server hung: now
+  // it fails within READY_TIMEOUT_MS, and probes share one check meanwhile.
+  let check: Promise<unknown> | undefined;
+  const readiness = () =>
+    (check ??= new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('readiness check timed out')), READY_TIMEOUT_MS);
+      pool.query('SELECT 1').then(resolve, reject).finally(() => clearTimeout(timer));
+    }).finally(() => (check = undefined)));
+
   const server = http.createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
     if (req.url === '/livez') return send(200, { status: 'ok' });
     if (req.url === '/readyz') {
-      pool.query('SELECT 1').then(
+      readiness().then(
         () => send(200, { status: 'ok', leading: lease.leading, evaluations: scheduler.fullRounds }),
-        () => send(503, { error: { code: 'unavailable', message: 'The database is not reachable.' } }),
+        () => {
+          res.setHeader('retry-after', '5');
+          send(503, { error: { code: 'database_unavailable', message: 'The database is not reachable.' } });
+        },
       );
       return;
     }

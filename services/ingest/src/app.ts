@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { IngestConfig } from './config';
 import configPlugin, { type Clock } from './plugins/external/config';
 import errorHandler from './plugins/external/error-handler';
+import drain from './plugins/external/drain';
 import db from './plugins/external/db';
 import metrics from './plugins/external/metrics';
 import metricsAccess from './plugins/external/metrics-access';
@@ -38,6 +39,7 @@ export const systemClock: Clock = { now: () => Date.now() };
 export default async function ingestApp(app: FastifyInstance, opts: AppOptions): Promise<void> {
   await app.register(configPlugin, { config: opts.config, clock: opts.clock ?? systemClock });
   await app.register(errorHandler);
+  await app.register(drain);
   await app.register(securityHeaders);
   await app.register(db);
   await app.register(metricsAccess);

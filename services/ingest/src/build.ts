@@ -10,6 +10,8 @@ export async function buildIngest(opts: AppOptions & { logger?: boolean }): Prom
     bodyLimit: opts.config.bodyLimitBytes,
     // Agents may sit behind proxies that add `X-Request-Id`; keep ours short.
     requestIdHeader: 'x-request-id',
+    // plugins/external/drain.ts answers during shutdown, in our error envelope with Retry-After.
+    return503OnClosing: false,
     // One log line per request would dominate at ingest rates; errors are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     // No type coercion: Ajv would turn a null value into 0 and "52" into 52,

@@ -18,6 +18,14 @@ export const IngestConfigSchema = Type.Object({
   rateLimitSamplesPerSecond: Int(5_000_000, 0),
   flushIntervalMs: Int(2, 0),
   dbPoolSize: Int(12, 2),
+  /** Connecting to PostgreSQL, or waiting for a free pooled connection: past it, 503. Under the agents' 5 s timeout. */
+  dbConnectTimeoutMs: Int(3_000, 100),
+  /** Any one statement (server-side statement_timeout; the client gives up 2 s later if the server hangs). */
+  dbStatementTimeoutMs: Int(30_000, 100),
+  /** The longest an ingest request waits on PostgreSQL (key lookup, instance, commit) before answering 503. */
+  commitTimeoutMs: Int(4_000, 100),
+  /** Sample rows waiting for the group commit; past it, batches are refused with 503 until the queue drains. */
+  maxQueuedRows: Int(200_000, 1_000),
   decodeWorkers: Int(1, 0),
   apiKeyCacheTtlSeconds: Int(10, 0),
   liveWindowSeconds: Int(60, 1),
@@ -57,6 +65,10 @@ export const INGEST_ENV = {
   INGEST_RATE_LIMIT_SAMPLES_PER_SECOND: 'rateLimitSamplesPerSecond',
   INGEST_FLUSH_INTERVAL_MS: 'flushIntervalMs',
   INGEST_DB_POOL_SIZE: 'dbPoolSize',
+  INGEST_DB_CONNECT_TIMEOUT_MS: 'dbConnectTimeoutMs',
+  INGEST_DB_STATEMENT_TIMEOUT_MS: 'dbStatementTimeoutMs',
+  INGEST_COMMIT_TIMEOUT_MS: 'commitTimeoutMs',
+  INGEST_MAX_QUEUED_ROWS: 'maxQueuedRows',
   INGEST_DECODE_WORKERS: 'decodeWorkers',
   INGEST_API_KEY_CACHE_TTL_SECONDS: 'apiKeyCacheTtlSeconds',
   INGEST_LIVE_WINDOW_SECONDS: 'liveWindowSeconds',

@@ -50,6 +50,13 @@ export class UnavailableError extends AppError {
   }
 }
 
+/** PostgreSQL is down, restarting, hung or out of connections: retryable, never a 500. */
+export class DatabaseUnavailableError extends AppError {
+  constructor(message = 'The database is unavailable or too slow right now.', retryAfterSeconds = 5) {
+    super(503, 'database_unavailable', message, undefined, { 'retry-after': String(retryAfterSeconds) });
+  }
+}
+
 export class ConflictError extends AppError {
   constructor(message: string) {
     super(409, 'conflict', message);

@@ -9,6 +9,7 @@ import { hashApiKey } from '@memsight/db';
 import { SCOPE_GRANTS, type ApiKeyScope } from '@memsight/contracts';
 import { ForbiddenError, UnauthorizedError } from '../../lib/errors';
 import { findApiKeyByHash } from '../../queries/find-api-key-by-hash';
+import { withDeadline } from '../../lib/database-errors';
 import { SessionAuthenticator } from './session-auth';
 
 interface CachedKey {
@@ -25,7 +26,8 @@ export class ApiKeyAuthenticator {
   private generation = 0;
 
   constructor(
-    private readonly deps: { pool: import('pg').Pool; now: () => number; ttlMs: number },
+    /** lookupTimeoutMs: a hung database used to hang every request (even malformed ones) once the cache expired. */
+    private readonly deps: { pool: import('pg').Pool; now: () => number; ttlMs: number; lookupTimeoutMs?: number },
   ) {}
 
   /** Resolves a raw key to its project if its scope grants `needs`; throws UnauthorizedError or ForbiddenError saying why. */
@@ -51,7 +53,7 @@ export class ApiKeyAuthenticator {
     let entry = this.cache.get(keyHash);
     if (!entry || entry.expiresAt <= now) {
       const generation = this.generation;
-      const row = await findApiKeyByHash(this.deps.pool, keyHash);
+      const row = await withDeadline(findApiKeyByHash(this.deps.pool, keyHash), this.deps.lookupTimeoutMs ?? 0, 'the API key lookup');
       entry = !row
         ? { projectId: null, scope: 'ingest', reason: 'unknown', expiresAt: now + this.deps.ttlMs }
         : row.revokedAt
@@ -125,6 +127,7 @@ export default fp(
       pool: app.pool,
       now: app.clock.now,
       ttlMs: app.config.apiKeyCacheTtlSeconds * 1000,
+      lookupTimeoutMs: app.config.commitTimeoutMs,
     });
     const sessions = app.config.authSecret ? new SessionAuthenticator({ pool: app.pool, secret: app.config.authSecret, dashboardUrl: app.config.dashboardUrl }) : undefined;
     const projectOf = async (headers: import('node:http').IncomingHttpHeaders, key: string | undefined, needs: ApiKeyScope, write: boolean) => {

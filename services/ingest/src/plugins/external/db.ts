@@ -13,9 +13,11 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const pool = createPool(app.config.databaseUrl, app.config.dbPoolSize);
+    // Every wait on PostgreSQL is bounded: a down or hung server turns into 503s, not requests that hang.
+    const timeouts = { connectTimeoutMs: app.config.dbConnectTimeoutMs, statementTimeoutMs: app.config.dbStatementTimeoutMs };
+    const pool = createPool(app.config.databaseUrl, app.config.dbPoolSize, timeouts);
     pool.on('error', (err) => app.log.warn({ err }, 'idle database connection failed'));
-    const prisma = createPrisma(app.config.databaseUrl);
+    const prisma = createPrisma(app.config.databaseUrl, timeouts);
     app.decorate('pool', pool);
     app.decorate('prisma', prisma);
     app.addHook('onClose', async () => {

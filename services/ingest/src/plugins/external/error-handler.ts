@@ -1,8 +1,10 @@
 // One error handler for the whole API: every failure becomes
-// `{ error: { code, message, details? } }`. Internals of 5xx errors stay in the log.
+// `{ error: { code, message, details? } }`. Internals of 5xx errors stay in the
+// log: their messages are fixed per code, with the request id to find the log line.
 import fp from 'fastify-plugin';
 import type { FastifyError } from 'fastify';
 import { AppError } from '../../lib/errors';
+import { isDatabaseUnavailable } from '../../lib/database-errors';
 
 interface Mapped {
   status: number;
@@ -12,11 +14,30 @@ interface Mapped {
   headers?: Record<string, string>;
 }
 
-// PostgreSQL unreachable, restarting or out of connections: the client should
-// retry later, so 503 rather than 500 (SQLSTATE classes 08 and 57P, 53300).
-const STORAGE_DOWN_CODES = /^(08...|57P0[1-3]|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)$/;
+// Any AppError message used to reach the client, a crashed decode worker's
+// `decode failed: <stack detail>` included: a 5xx now says only this.
+const FIXED_5XX: Record<string, string> = {
+  unavailable: 'The service is briefly unavailable; retry after the seconds in Retry-After.',
+  database_unavailable: 'The database is unavailable or too slow right now; nothing was stored. Retry after the seconds in Retry-After.',
+  decode_unavailable: 'Ingest is too busy to decode this batch right now; retry after the seconds in Retry-After.',
+  internal: 'Internal error. It has been logged; try again.',
+};
+const DATABASE_DOWN: Mapped = { status: 503, code: 'database_unavailable', message: FIXED_5XX.database_unavailable!, headers: { 'retry-after': '5' } };
+
+/** What the client is told of a 5xx: a fixed text per code, never the error's own message. */
+function hideInternals(m: Mapped): Mapped {
+  if (m.status < 500) return m;
+  const code = FIXED_5XX[m.code] ? m.code : 'internal';
+  return { status: m.status, code, message: FIXED_5XX[code]!, headers: m.headers };
+}
 
 export function mapError(err: FastifyError): Mapped {
+  return hideInternals(mapAnyError(err));
+}
+
+function mapAnyError(err: FastifyError): Mapped {
+  // Before AppError: pool exhaustion, timeouts and refused connections are all "retry later", never a 500.
+  if (isDatabaseUnavailable(err)) return DATABASE_DOWN;
   if (err instanceof AppError) {
     return { status: err.statusCode, code: err.code, message: err.message, details: err.details, headers: err.headers };
   }
@@ -53,23 +74,23 @@ export function mapError(err: FastifyError): Mapped {
         : `The body is not valid JSON (${err.message}). Note that NaN and Infinity are not JSON; send null for a missing value.`,
     };
   }
-  if (typeof err.code === 'string' && STORAGE_DOWN_CODES.test(err.code)) {
-    return { status: 503, code: 'unavailable', message: 'Storage is unavailable; retry shortly.', headers: { 'retry-after': '5' } };
-  }
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
   if (status < 500) return { status, code: 'invalid_request', message: err.message };
-  return { status: 500, code: 'internal', message: 'Internal error. It has been logged; try again.' };
+  return { status: 500, code: 'internal', message: FIXED_5XX.internal! };
 }
 
 export default fp(
   async (app) => {
     app.setErrorHandler((err: FastifyError, request, reply) => {
       const mapped = mapError(err);
-      if (mapped.status >= 500) request.log.error({ err }, 'request failed');
+      // The id goes back with a 5xx so support can find this log line (pino logs it as reqId).
+      const details = mapped.status >= 500 ? { requestId: request.id } : mapped.details;
+      if (mapped.code === 'database_unavailable') request.log.warn({ err, code: mapped.code }, 'database unavailable');
+      else if (mapped.status >= 500) request.log.error({ err, code: mapped.code }, 'request failed');
       else request.log.info({ code: mapped.code, msg: mapped.message }, 'request rejected');
       reply.headers(mapped.headers ?? {});
       return reply.code(mapped.status).send({
-        error: { code: mapped.code, message: mapped.message, ...(mapped.details === undefined ? {} : { details: mapped.details }) },
+        error: { code: mapped.code, message: mapped.message, ...(details === undefined ? {} : { details }) },
       });
     });
     app.setNotFoundHandler((request, reply) =>

@@ -2,13 +2,22 @@
 // other are written in one transaction with one COPY, and each request is
 // answered when that transaction commits. Fewer, larger transactions are what
 // let HTTP ingest approach the raw COPY rate.
+//
+// Every wait is bounded: a batch that has not committed within
+// `commitTimeoutMs` is answered 503 (its retry is safe: the (instance, seq)
+// key makes a late commit and the retry one set of rows), and past
+// `maxQueuedRows` new batches are refused at once, so a slow PostgreSQL
+// cannot grow the queue without limit.
 import type pg from 'pg';
 import { isUniqueViolation, writeSampleGroup, type WriteJob, type WriteOutcome } from '../queries/write-sample-group';
+import { isDataError } from './database-errors';
+import { DatabaseUnavailableError } from './errors';
 
 interface Pending {
   job: WriteJob;
   resolve: (o: WriteOutcome) => void;
   reject: (e: unknown) => void;
+  queued: boolean;
 }
 
 export interface SampleWriterOptions {
@@ -16,10 +25,23 @@ export interface SampleWriterOptions {
   flushIntervalMs: number;
   maxConcurrentFlushes: number;
   maxRowsPerFlush: number;
+  /** 0 = wait as long as the database does. */
+  commitTimeoutMs?: number;
+  maxQueuedRows?: number;
   onFlush?: (seconds: number, jobs: number) => void;
 }
 
 export class WriterClosedError extends Error {}
+
+/** PostgreSQL refused this batch's own rows (a data error): resending it cannot help. */
+export class BatchRefusedError extends Error {
+  constructor(
+    readonly job: WriteJob,
+    readonly cause: Error & { code?: string },
+  ) {
+    super(`PostgreSQL refused the samples of batch seq ${job.seq} (SQLSTATE ${cause.code}): ${cause.message}`);
+  }
+}
 
 export class SampleWriter {
   private queue: Pending[] = [];
@@ -31,10 +53,22 @@ export class SampleWriter {
 
   constructor(private readonly opts: SampleWriterOptions) {}
 
-  write(job: WriteJob): Promise<WriteOutcome> {
+  /** Resolves when `job` is committed; rejects with DatabaseUnavailableError past `timeoutMs` (default commitTimeoutMs). */
+  write(job: WriteJob, timeoutMs = this.opts.commitTimeoutMs): Promise<WriteOutcome> {
     if (this.closed) return Promise.reject(new WriterClosedError('ingest is shutting down'));
+    const cap = this.opts.maxQueuedRows ?? Infinity;
+    if (this.queue.length > 0 && this.queuedRows + job.rowCount > cap) {
+      return Promise.reject(new DatabaseUnavailableError(`the commit queue holds ${this.queuedRows} rows (cap ${cap})`, 2));
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      let timer: NodeJS.Timeout | undefined;
+      const done = <A>(fn: (a: A) => void) => (a: A) => {
+        clearTimeout(timer);
+        fn(a);
+      };
+      const p: Pending = { job, resolve: done(resolve), reject: done(reject), queued: true };
+      if (timeoutMs) timer = setTimeout(() => this.expire(p, timeoutMs), timeoutMs);
+      this.queue.push(p);
       this.queuedRows += job.rowCount;
       this.schedule();
     });
@@ -47,6 +81,17 @@ export class SampleWriter {
     while (this.inflight > 0 || this.queue.length > 0) {
       await new Promise<void>((r) => this.idleWaiters.push(r));
     }
+  }
+
+  /** A batch past its bound: answered 503 now; one still queued is not written at all. */
+  private expire(p: Pending, timeoutMs: number): void {
+    if (p.queued) {
+      this.queue.splice(this.queue.indexOf(p), 1);
+      this.queuedRows -= p.job.rowCount;
+      p.queued = false;
+    }
+    p.reject(new DatabaseUnavailableError(`batch seq ${p.job.seq} not committed within ${Math.round(timeoutMs)} ms`));
+    // A promise settles once: the commit's own answer, if it ever comes, is ignored.
   }
 
   private schedule(): void {
@@ -72,6 +117,7 @@ export class SampleWriter {
       n++;
     }
     const group = this.queue.splice(0, n);
+    for (const p of group) p.queued = false;
     this.queuedRows -= rows;
     this.inflight++;
     void this.flush(group).finally(() => {
@@ -87,21 +133,30 @@ export class SampleWriter {
       const outcomes = await writeSampleGroup(this.opts.pool, group.map((p) => p.job));
       group.forEach((p, i) => p.resolve(outcomes[i]!));
     } catch (err) {
-      if (!isUniqueViolation(err)) {
-        group.forEach((p) => p.reject(err));
-        return;
-      }
-      // A batch repeated timestamps already stored under another seq. Retry one
-      // by one, skipping existing rows, so it cannot fail its neighbours.
-      for (const p of group) {
-        try {
-          p.resolve((await writeSampleGroup(this.opts.pool, [p.job], { tolerateExisting: true }))[0]!);
-        } catch (e) {
-          p.reject(e);
-        }
+      if (isUniqueViolation(err)) {
+        // A batch repeated timestamps already stored under another seq. Retry
+        // one by one, skipping existing rows, so it cannot fail its neighbours.
+        for (const p of group) await this.writeAlone(p, true);
+      } else if (isDataError(err) && group.length > 1) {
+        // One member's rows may be what PostgreSQL refused: a whole failed
+        // group used to fail every project in it (15-20 of 50 valid batches
+        // answered 500). Each alone now, so only the guilty one fails.
+        for (const p of group) await this.writeAlone(p, false);
+      } else {
+        // The connection or the server failed: every member is retryable (503).
+        group.forEach((p) => p.reject(group.length === 1 && isDataError(err) ? new BatchRefusedError(p.job, err as Error) : err));
       }
     } finally {
       this.opts.onFlush?.((performance.now() - started) / 1000, group.length);
+    }
+  }
+
+  private async writeAlone(p: Pending, tolerateExisting: boolean): Promise<void> {
+    try {
+      p.resolve((await writeSampleGroup(this.opts.pool, [p.job], { tolerateExisting }))[0]!);
+    } catch (err) {
+      if (!tolerateExisting && isUniqueViolation(err)) return this.writeAlone(p, true);
+      p.reject(isDataError(err) && !isUniqueViolation(err) ? new BatchRefusedError(p.job, err as Error) : err);
     }
   }
 }

@@ -32,3 +32,16 @@ test('tokens charged from elsewhere are spent here: into debt of at most a secon
   assert.equal(buckets.take('p', 30), 0);
   assert.deepEqual(admitted, [['p', 30]], 'only what this bucket admitted is reported');
 });
+
+test('a reservation is settled to the exact cost: refunded or charged, and only the exact count is reported', () => {
+  const now = 0;
+  const admitted: [string, number][] = [];
+  const buckets = new TokenBuckets(100, () => now, (key, n) => admitted.push([key, n]));
+  assert.equal(buckets.reserve('p', 80), 0);
+  assert.equal(buckets.reserve('p', 30), 1, 'the reservation holds tokens meanwhile');
+  buckets.settle('p', 80, 10); // the body held fewer values than estimated: 70 back
+  assert.equal(buckets.take('p', 85), 0);
+  buckets.settle('p', 0, 500); // more than estimated: into debt, bounded by a second's worth
+  assert.equal(buckets.reserve('p', 1), 2, '101 tokens short at 100 a second');
+  assert.deepEqual(admitted, [['p', 10], ['p', 85], ['p', 500]]);
+});

@@ -27,6 +27,32 @@ export class TokenBuckets {
   }
 
   /**
+   * Takes `n` tokens for work whose exact cost is known only later (a body
+   * not yet decoded). Like take(), but onAdmit hears nothing until settle().
+   */
+  reserve(key: string, n: number): number {
+    if (this.ratePerSecond <= 0) return 0;
+    const bucket = this.refilled(key, Math.max(this.ratePerSecond, n));
+    if (bucket.tokens >= n) {
+      bucket.tokens -= n;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((n - bucket.tokens) / this.ratePerSecond));
+  }
+
+  /**
+   * Replaces a reservation of `reserved` tokens by the exact cost `actual`:
+   * the difference is refunded or charged (into debt of at most a second's
+   * worth), and onAdmit hears `actual`, so the replicas share exact counts.
+   */
+  settle(key: string, reserved: number, actual: number): void {
+    if (this.ratePerSecond <= 0) return;
+    const bucket = this.refilled(key, Math.max(this.ratePerSecond, reserved));
+    bucket.tokens = Math.min(Math.max(this.ratePerSecond, reserved), Math.max(-this.ratePerSecond, bucket.tokens + reserved - actual));
+    if (actual > 0) this.onAdmit?.(key, actual);
+  }
+
+  /**
    * Spends `n` tokens taken elsewhere (by another replica, for the same key). The bucket may go into debt, by at
    * most a second's worth, so a key that another replica let through at the full rate waits here too.
    */

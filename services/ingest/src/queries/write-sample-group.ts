@@ -60,6 +60,7 @@ export async function writeSampleGroup(
   const unique = [...firstByKey.values()].map((i) => jobs[i]!).sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
 
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     // The common case, fresh batches without snapshots: keys, samples and
     // COMMIT in one round trip. A repeated key fails the whole transaction
@@ -73,8 +74,8 @@ export async function writeSampleGroup(
         );
         return jobs.map((j, i) => (firstByKey.get(keyOf(j)) === i ? { duplicate: false, stored: j.rowCount } : { duplicate: true, stored: 0 }));
       } catch (err) {
-        await client.query('ROLLBACK');
         if (!isUniqueViolation(err)) throw err;
+        await client.query('ROLLBACK');
       }
     }
     // The careful path: find out which keys are new, and write only those.
@@ -111,9 +112,14 @@ export async function writeSampleGroup(
       return { duplicate: !written, stored: written ? (storedByKey.get(keyOf(j)) ?? 0) : 0 };
     });
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
+    // An error PostgreSQL reported (it has a severity) leaves the connection
+    // usable. Anything else (a read timeout, a reset) may leave a query
+    // outstanding on it: returned to the pool, that connection hung the next
+    // request too, so it is destroyed instead.
+    if ((err as { severity?: unknown }).severity === undefined) broken = err as Error;
+    else await client.query('ROLLBACK').catch((e: Error) => (broken = e));
     throw err;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { SampleWriter } from '../../lib/sample-writer';
 import { TokenBuckets } from '../../lib/token-bucket';
+import { IngestAdmission } from '../../lib/ingest-admission';
 import { UsageExchange } from '../../lib/usage-exchange';
 import { LastSeenTracker } from '../../lib/last-seen';
 import { LiveFeed } from '../../lib/live-feed';
@@ -21,6 +22,8 @@ declare module 'fastify' {
     instances: InstanceRegistry;
     metricSets: MetricSetRegistry;
     ingestLimiter: TokenBuckets;
+    /** Charges a batch before its body is read (lib/ingest-admission.ts). */
+    ingestAdmission: IngestAdmission;
     live: LiveFeed;
     commits: CommitNotifier;
   }
@@ -34,6 +37,8 @@ export default fp(
       // Leave connections for the query API and the registries.
       maxConcurrentFlushes: Math.max(1, app.config.dbPoolSize - 4),
       maxRowsPerFlush: 20_000,
+      commitTimeoutMs: app.config.commitTimeoutMs,
+      maxQueuedRows: app.config.maxQueuedRows,
       onFlush: (seconds) => app.metrics.flushSeconds.observe(seconds),
     });
     app.decorate('sampleWriter', writer);
@@ -52,6 +57,7 @@ export default fp(
     });
     usage.start();
     app.decorate('ingestLimiter', limiter);
+    app.decorate('ingestAdmission', new IngestAdmission(limiter));
     app.decorate('live', new LiveFeed());
     const commits = new CommitNotifier(app.pool, 10, (err) => app.log.warn({ err }, 'could not notify the alerter of new samples'));
     app.decorate('commits', commits);

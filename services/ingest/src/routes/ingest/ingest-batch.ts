@@ -2,35 +2,46 @@
 // write through the group-commit writer, then tell live dashboards.
 import type { FastifyInstance } from 'fastify';
 import type { IngestResult } from '@memsight/contracts';
-import { AppError, RateLimitedError, UnavailableError } from '../../lib/errors';
-import { WriterClosedError } from '../../lib/sample-writer';
+import { AppError, UnavailableError } from '../../lib/errors';
+import { BatchRefusedError, WriterClosedError } from '../../lib/sample-writer';
+import { withDeadline } from '../../lib/database-errors';
+import type { Reservation } from '../../lib/ingest-admission';
 import { stampIds } from '../../queries/samples-copy-binary';
 import type { ErrorCode } from '@memsight/contracts';
 
-function isGzip(contentEncoding: string | undefined): boolean {
+export function isGzip(contentEncoding: string | undefined): boolean {
   const encoding = (contentEncoding ?? 'identity').toLowerCase().trim();
   if (encoding === 'gzip') return true;
   if (encoding === 'identity') return false;
   throw new AppError(415, 'unsupported_encoding', `Content-Encoding "${encoding}" is not supported; send gzip or no encoding.`);
 }
 
-export async function ingestBatch(app: FastifyInstance, projectId: string, body: Buffer, contentEncoding: string | undefined): Promise<IngestResult> {
+export async function ingestBatch(
+  app: FastifyInstance,
+  projectId: string,
+  body: Buffer,
+  contentEncoding: string | undefined,
+  reservation: Reservation,
+): Promise<IngestResult> {
   const { config, clock } = app;
   const nowMs = clock.now();
   const window = { nowMs, maxAgeMs: config.maxSampleAgeSeconds * 1000, maxFutureMs: config.maxFutureSkewSeconds * 1000 };
   const decoded = await app.decoder.decode({ body, gzip: isGzip(contentEncoding), limitBytes: config.bodyLimitBytes, window });
   if (!decoded.ok) {
+    app.ingestAdmission.forfeit(reservation);
     const { status, code, message, details } = decoded.error;
     throw new AppError(status, code as ErrorCode, message, details);
   }
   const batch = decoded.batch;
   const { header } = batch;
-  const wait = app.ingestLimiter.take(projectId, batch.sampleCount * header.metrics.length);
-  if (wait > 0) {
-    throw new RateLimitedError(`This project is over its ingest rate of ${config.rateLimitSamplesPerSecond} values per second. Retry after ${wait}s.`, wait);
-  }
-  const instanceId = await app.instances.resolve(projectId, header, nowMs);
-  const metricSetId = await app.metricSets.resolve(header.metrics);
+  // Charged before decoding from an estimate; now the exact count (lib/ingest-admission.ts).
+  app.ingestAdmission.settle(reservation, batch.sampleCount * header.metrics.length);
+  // All waits on PostgreSQL on this path together end within commitTimeoutMs, under the agents' own timeout.
+  const deadline = performance.now() + config.commitTimeoutMs;
+  const left = () => Math.max(1, deadline - performance.now());
+  const bound = <T>(work: Promise<T>, what: string) => withDeadline(work, left(), what);
+  const instanceId = await bound(app.instances.resolve(projectId, header, nowMs), 'resolving the instance');
+  const metricSetId = await bound(app.metricSets.resolve(header.metrics), 'resolving the metric set');
   const rowCount = batch.rowOffsets.length;
   const inWindow = (ts: number) => ts >= nowMs - window.maxAgeMs && ts <= nowMs + window.maxFutureMs;
   let outcome;
@@ -42,9 +53,11 @@ export async function ingestBatch(app: FastifyInstance, projectId: string, body:
       rowCount,
       tsRange: rowCount > 0 ? [batch.firstTs, batch.lastTs] : undefined,
       snapshots: (header.snapshots ?? []).filter((s) => inWindow(s.ts)),
-    });
+    }, left());
   } catch (err) {
     if (err instanceof WriterClosedError) throw new UnavailableError('Ingest is restarting; retry shortly.');
+    // Only this batch's rows were refused; the others of its group were committed.
+    if (err instanceof BatchRefusedError) throw new AppError(400, 'invalid_body', err.message);
     throw err;
   }
   const accepted = outcome.duplicate ? rowCount : outcome.stored;

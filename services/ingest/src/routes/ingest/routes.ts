@@ -1,6 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ingestBatch } from './ingest-batch';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RateLimitedError } from '../../lib/errors';
+import type { Reservation } from '../../lib/ingest-admission';
+import { ingestBatch, isGzip } from './ingest-batch';
 import { ingestSchema } from './schemas';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    ingestReservation?: Reservation;
+  }
+}
+
+// A refused body this large is not worth reading off the socket: close it instead.
+const CLOSE_ABOVE_BYTES = 1 << 20;
 
 const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // The body reaches the action as raw bytes: inflating, parsing and checking
@@ -10,14 +22,28 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
+  // Charge the project before its body is read (lib/ingest-admission.ts).
+  const admit = async (request: FastifyRequest, reply: FastifyReply) => {
+    const declared = Number(request.headers['content-length']);
+    const bodyBytes = Number.isFinite(declared) && declared >= 0 ? declared : undefined;
+    const { reservation, wait } = app.ingestAdmission.reserve(request.projectId, bodyBytes, isGzip(request.headers['content-encoding']));
+    if (wait > 0) {
+      if ((bodyBytes ?? Infinity) > CLOSE_ABOVE_BYTES) reply.header('connection', 'close');
+      throw new RateLimitedError(`This project is over its ingest rate of ${app.config.rateLimitSamplesPerSecond} values per second. Retry after ${wait}s.`, wait);
+    }
+    request.ingestReservation = reservation;
+  };
+
   app.post('/v1/ingest', {
     schema: ingestSchema,
     validatorCompiler: () => () => true,
-    // Authenticate before reading the body: an unauthorised client costs no decoding.
-    onRequest: app.authenticate,
+    // Authenticate, then charge, before reading the body: a refused client costs no decoding.
+    onRequest: [app.authenticate, admit],
+    // A batch that failed before the handler settled it (413, a bad encoding) still pays its reservation.
+    onResponse: async (request) => request.ingestReservation && app.ingestAdmission.forfeit(request.ingestReservation),
     config: { scope: 'ingest' },
     bodyLimit: app.config.bodyLimitBytes,
-    handler: async (request) => ingestBatch(app, request.projectId, request.body as unknown as Buffer, request.headers['content-encoding']),
+    handler: async (request) => ingestBatch(app, request.projectId, request.body as unknown as Buffer, request.headers['content-encoding'], request.ingestReservation!),
   });
 };
 

@@ -50,10 +50,6 @@ class IdentityTest(unittest.TestCase):
         self.assertEqual(len(clean_labels({f"k{i}": "v" for i in range(40)})), 32)
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class EndpointTest(unittest.TestCase):
     def test_split_endpoint(self):
         from memsight.transport import split_endpoint
@@ -61,3 +57,7 @@ class EndpointTest(unittest.TestCase):
         self.assertEqual(split_endpoint("http://127.0.0.1:4100"), (False, "127.0.0.1", 4100, "", "127.0.0.1:4100"))
         self.assertEqual(split_endpoint("https://u:p@ingest.example.com/memsight/"), (True, "ingest.example.com", 443, "/memsight/", "ingest.example.com"))
         self.assertEqual(split_endpoint("http://[::1]:8080/x"), (False, "::1", 8080, "/x", "[::1]:8080"))
+
+
+if __name__ == "__main__":
+    unittest.main()

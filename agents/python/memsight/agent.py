@@ -1,11 +1,13 @@
-"""The running agent: one daemon thread that samples, batches and sends.
+"""The running agent: a sampling thread that samples and batches, and a
+sending thread (sender.py) that drains the outbox, so that sampling keeps its
+cadence whatever the network does.
 
 Cheap metrics every `interval`; the arena report, type counts and
 tracemalloc snapshot every `slow_interval`, backing off when they overrun
-their time budget. Batches go to an outbox bounded in bytes and are sent
-oldest first; connection errors, 5xx and 429 are retried with exponential
-backoff and jitter (Retry-After honoured), other 4xx are dropped and logged
-once. Nothing here may raise into the host.
+their time budget. Batches go to an outbox bounded in bytes. Every sample
+carries `memsight.agent.dropped_samples`: the samples this process's agent
+has lost so far (dropped from a full outbox, or never taken because the
+sampler fell a whole interval behind). Nothing here may raise into the host.
 """
 from __future__ import annotations
 
@@ -23,43 +25,11 @@ from .collectors.objects import TypeCounter
 from .collectors.resource_warnings import ResourceWarningCounter
 from .identity import instance_identity, new_instance_id, worker_name
 from .log import Log
-from .transport import HttpTransport, TransportError
+from .sender import Sender
+from .threads import AgentThread
+from .transport import HttpTransport
 
-MAX_BACKOFF = 300.0
 MAX_SLOW_INTERVAL = 3600.0
-
-
-class AgentThread:
-    """The sampling thread, started with _thread rather than threading.Thread.
-
-    So it is not in threading.enumerate() or active_count() (hosts and their
-    tests count threads), and it does not run the host's threading.settrace /
-    setprofile hooks: CPython's own test_threading failed when a traced test
-    and our thread's start raced to install the trace function.
-    """
-
-    def __init__(self, target):
-        self._target = target
-        self._done = threading.Event()
-        self.native_id = None
-        self.ident = None
-
-    def _main(self):
-        try:
-            self.ident = _thread.get_ident()
-            self.native_id = getattr(threading, "get_native_id", lambda: None)()
-            self._target()
-        finally:
-            self._done.set()
-
-    def start(self):
-        _thread.start_new_thread(self._main, ())
-
-    def is_alive(self) -> bool:
-        return not self._done.is_set()
-
-    def join(self, timeout=None) -> None:
-        self._done.wait(timeout)
 
 
 class Agent:
@@ -80,10 +50,22 @@ class Agent:
             from .collectors.tracemalloc_sites import AllocationSites
 
             self.sites = AllocationSites(config.tracemalloc_frames)
-        self.transport = HttpTransport(config.endpoint, config.api_key, config.timeout, f"{AGENT_NAME}/{__version__}")
         self.outbox = Outbox(config.buffer_bytes)
-        self.sent_batches = 0
+        transport = HttpTransport(config.endpoint, config.api_key, config.timeout, f"{AGENT_NAME}/{__version__}")
+        self.sender = Sender(transport, self.outbox, self.log, config.interval, monotonic)
         self._new_identity()
+
+    @property
+    def transport(self):
+        return self.sender.transport
+
+    @transport.setter
+    def transport(self, transport) -> None:
+        self.sender.transport = transport
+
+    @property
+    def sent_batches(self) -> int:
+        return self.sender.sent_batches
 
     def _new_identity(self) -> None:
         self.instance_id = new_instance_id()
@@ -94,9 +76,9 @@ class Agent:
         self._snapshots: list = []
         self._last_arenas: dict = {}
         self._memory_limit = None  # from the slow rounds' cgroup reading; the first tick is one
-        self._failures = 0
         self._pid = os.getpid()
-        self._next_send = 0.0
+        self.samples_taken = 0
+        self.samples_not_taken = 0
         self._slow_every = self.config.slow_interval
         self._next_slow = self._mono()  # the first tick takes the slow picture too
         self._next_flush = self._mono() + self.config.flush_interval
@@ -117,6 +99,7 @@ class Agent:
 
     def _spawn(self, first_delay: float = 0.0) -> None:
         self._stop.clear()
+        self.sender.start()
         self._thread = AgentThread(lambda: self._run(first_delay))
         self._thread.start()
 
@@ -132,12 +115,14 @@ class Agent:
             return
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self.sender.reset()
         self._new_identity()
         self._spawn(first_delay=min(1.0, self.config.interval))
 
     def stop(self, flush_deadline: float = 2.0) -> None:
-        """Stops the thread, then sends what is buffered until the deadline (seconds)."""
+        """Stops both threads, then sends what is buffered until the deadline (seconds)."""
         self._stop.set()
+        self.sender.stop()
         thread = self._thread
         if thread is None:  # a uwsgi master: its workers report, it does not
             self._uninstall()
@@ -150,13 +135,18 @@ class Agent:
                 if not self._ticks and self._seq == 0:  # a short-lived process still reports once
                     self._record(*self._collect())
                 self._flush()
-                self._send_pending(self._mono() + flush_deadline, ignore_backoff=True)
-                if len(self.outbox):  # a loss the user can see: the newest data of this process is not stored
-                    self.log.info(f"exit: {len(self.outbox)} batches ({self.outbox.bytes} bytes) not sent within the {flush_deadline:g}s flush deadline")
             except Exception as err:
                 self.log.once("stop", "warning", f"final flush failed: {err}")
             finally:
                 self._lock.release()
+        try:
+            # The sending thread may be inside a send to a hung ingest: wait for it only until the deadline.
+            deadline = self._mono() + flush_deadline
+            self.sender.send_due(deadline, ignore_backoff=True, wait_for_lock=flush_deadline)
+        except Exception as err:
+            self.log.once("stop", "warning", f"final flush failed: {err}")
+        if len(self.outbox):  # a loss the user can see: the newest data of this process is not stored
+            self.log.info(f"exit: {len(self.outbox)} batches ({self.outbox.bytes} bytes) not sent within the {flush_deadline:g}s flush deadline")
         self._uninstall()
 
     def _uninstall(self) -> None:
@@ -178,16 +168,22 @@ class Agent:
                 self.log.once(f"tick:{type(err).__name__}", "warning", f"sampling failed: {err!r}")
             next_tick += self.config.interval
             now = self._mono()
-            if next_tick < now:  # asleep (suspended host, debugger): skip, do not burst
-                next_tick = now + self.config.interval
-            self._stop.wait(next_tick - now)
+            behind = now - next_tick
+            if behind >= self.config.interval:  # asleep (suspended host, debugger): skip, do not burst, and count the loss
+                missed = int(behind // self.config.interval)
+                self.samples_not_taken += missed
+                self.outbox.count_not_taken(missed)
+                next_tick += missed * self.config.interval
+            self._stop.wait(max(0.0, next_tick - now))
 
     def tick(self) -> None:
-        """Collects (slow work included) without the lock, then records and sends under it,
-        so stop() never waits on a long slow round to flush what is already collected."""
+        """Collects (slow work included) without the lock, then records under it, so
+        stop() never waits on a long slow round to flush what is already collected.
+        Sending is the sender thread's: tests call `sender.send_due()` by hand."""
         ts, values = self._collect()
         with self._lock:
             self._record(ts, values)
+        self.samples_taken += 1
 
     def _collect(self) -> tuple:
         now = self._mono()
@@ -201,13 +197,13 @@ class Agent:
             self._last_arenas = self._slow_round(ts)
             values.update(self._last_arenas)
         values.update(metrics.breakdown(values, self._last_arenas))
+        values["memsight.agent.dropped_samples"] = self.outbox.dropped_total
         return ts, values
 
     def _record(self, ts: int, values: dict) -> None:
         self._ticks.append((ts, values))
         if self._mono() >= self._next_flush:
             self._flush()
-        self._send_pending(self._mono() + self.config.timeout)
 
     def _slow_round(self, ts: int) -> dict:
         started = self._mono()
@@ -242,41 +238,4 @@ class Agent:
         self._seq += 1
         self._ticks = []
         self._snapshots = []
-
-    def _send_pending(self, deadline: float, ignore_backoff: bool = False) -> None:
-        while True:
-            pending = self.outbox.peek()
-            now = self._mono()
-            if pending is None or now >= deadline or (now < self._next_send and not ignore_backoff):
-                return
-            try:
-                response = self.transport.post(pending.body)
-            except TransportError as err:
-                self._backoff(None, f"ingest unreachable: {err}")
-                return
-            if response.status < 300:
-                self.outbox.acknowledge(pending)
-                self.sent_batches += 1
-                if self._failures:
-                    self.log.info(f"ingest reachable again after {self._failures} failed tries")
-                self._failures = 0
-                self._next_send = 0.0
-            elif response.status == 429 or response.status >= 500:
-                self._backoff(response.retry_after, f"ingest answered {response.status}")
-                return
-            else:  # our batch or our key is wrong: resending cannot help
-                self.outbox.acknowledge(pending)
-                body = response.body[:300].decode("utf-8", "replace")
-                self.log.once(f"http:{response.status}", "warning", f"ingest refused a batch with {response.status}: {body}")
-
-    def _backoff(self, retry_after: float | None, reason: str) -> None:
-        self._failures += 1
-        delay = min(MAX_BACKOFF, self.config.interval * (2 ** min(self._failures - 1, 10)))
-        delay = delay * (0.5 + int.from_bytes(os.urandom(2), "big") / 131070)  # jitter: a fleet must not retry in step
-        if retry_after is not None:
-            delay = max(delay, retry_after)
-        self._next_send = self._mono() + delay
-        # Info, not warning: an ingest outage is expected weather, and the agent
-        # writing to the host's stderr is itself a hazard (CPython's
-        # test_subprocess read our line from an fd it had swapped in).
-        self.log.once(f"backoff:{reason.split(':')[0]}", "info", f"{reason}; retrying with backoff (next in {delay:.1f}s)")
+        self.sender.wake()

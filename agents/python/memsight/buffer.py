@@ -3,7 +3,9 @@
 A batch is encoded once, with its sequence number, and re-sent byte for byte
 until ingest acknowledges it, so a retry can never be stored twice. When the
 bytes would exceed the cap the oldest batches go first, and their samples
-are counted; the count rides on the next batch built (`dropped`)."""
+are counted; the count rides on the next batch built (`dropped`). Samples the
+sampler never took (it fell a whole interval behind) are counted the same way.
+`dropped_total` is what `memsight.agent.dropped_samples` reports."""
 from __future__ import annotations
 
 import threading
@@ -46,6 +48,12 @@ class Outbox:
                 # Its samples are lost, and so is the drop count it carried: report both later.
                 self._dropped_unreported += old.samples + old.reports_dropped
 
+    def count_not_taken(self, samples: int) -> None:
+        """Samples lost before they were ever taken: reported like dropped ones."""
+        with self._lock:
+            self.dropped_total += samples
+            self._dropped_unreported += samples
+
     def peek(self) -> PendingBatch | None:
         with self._lock:
             return self._queue[0] if self._queue else None
@@ -64,6 +72,11 @@ class Outbox:
             return n
 
     def clear(self) -> None:
+        """Empty, counts included: for a new instance (a forked child, where the
+        sending thread may have held the lock at the fork: the lock is new too)."""
+        self._lock = threading.Lock()
         with self._lock:
             self._queue.clear()
             self._bytes = 0
+            self.dropped_total = 0
+            self._dropped_unreported = 0

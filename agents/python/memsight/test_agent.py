@@ -79,9 +79,11 @@ def make_agent(endpoint, **settings):
 
 
 def run_ticks(agent, clock, n, step=1.0):
+    """Each tick, then the sends it made due, in this thread: what the two agent threads do, in step."""
     for _ in range(n):
         clock.now += step
         agent.tick()
+        agent.sender.send_due()
 
 
 class AgentTest(unittest.TestCase):
@@ -129,7 +131,7 @@ class AgentTest(unittest.TestCase):
         self.assertEqual([b["seq"] for b in self.ingest.batches], [2])
         self.assertEqual(log.getvalue().count("refused a batch with 400"), 1)
 
-    def test_a_hanging_server_costs_at_most_the_timeout(self):
+    def test_a_hanging_server_costs_the_sender_at_most_the_timeout(self):
         agent, clock, _ = make_agent(self.ingest.url)
         self.ingest.script = ["hang"]
         started = time.monotonic()
@@ -180,6 +182,8 @@ class AgentTest(unittest.TestCase):
         reported = sum(b.get("dropped", 0) for b in self.ingest.batches)
         self.assertEqual(reported, agent.outbox.dropped_total, "every drop is reported")
         self.assertEqual(received + reported, 43, "every tick is either stored or counted as dropped")
+        last = self.ingest.batches[-1]
+        self.assertEqual(last["samples"][-1]["values"][last["metrics"].index("memsight.agent.dropped_samples")], agent.outbox.dropped_total, "and counted in the metric")
 
 
 class ConfigTest(unittest.TestCase):

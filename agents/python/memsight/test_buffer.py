@@ -26,6 +26,15 @@ class OutboxTest(unittest.TestCase):
         box.acknowledge(big)
         self.assertEqual((len(box), box.bytes), (0, 0))
 
+    def test_samples_never_taken_are_counted_and_reported_like_dropped_ones(self):
+        box = Outbox(max_bytes=100)
+        box.count_not_taken(3)
+        box.put(PendingBatch(0, b"a" * 60, samples=2))
+        box.put(PendingBatch(1, b"b" * 60, samples=1))  # seq 0 goes
+        self.assertEqual((box.dropped_total, box.take_dropped()), (3 + 2, 3 + 2))
+        box.clear()  # a new instance (a forked child) starts from nothing
+        self.assertEqual((box.dropped_total, box.take_dropped()), (0, 0))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -124,6 +124,8 @@ describe('node agent transport and outbox', () => {
     assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
     assert.ok(seqs[0]! > 0, 'the oldest were dropped');
     assert.equal(ingest.batches.reduce((n, b) => n + (b.dropped ?? 0), 0), agent.outbox.droppedTotal, 'every drop reported');
+    const last = ingest.batches.at(-1)!;
+    assert.equal(last.samples.at(-1)!.values[last.metrics.indexOf('memsight.agent.dropped_samples')], agent.outbox.droppedTotal, 'and counted in the metric');
   });
 });
 

@@ -1,6 +1,9 @@
 // The agent: a timer samples every interval, batches go to a bounded outbox,
 // and one send at a time drains it with backoff. Every timer is unref'd, so
 // the agent never keeps the host alive; nothing it does throws into the host.
+// Every sample carries `memsight.agent.dropped_samples`: the samples lost so
+// far (dropped from a full outbox, or never taken because the timer fired a
+// whole interval late, the event loop blocked).
 import { AGENT_NAME, AGENT_VERSION, buildBatch, encode, type Tick } from './batch.js';
 import { EventLoopMonitor } from './collectors/event-loop.js';
 import { GcObserver } from './collectors/gc.js';
@@ -47,6 +50,10 @@ export class Agent {
   private nextFlush: number;
   private nextSlow: number;
   private timer: NodeJS.Timeout | undefined;
+  /** When the scheduled tick is due (monotonic ms): how late it fires says how many were never taken. */
+  private dueAt = 0;
+  samplesTaken = 0;
+  samplesNotTaken = 0;
   private sending: Promise<void> | undefined;
   private stopped = false;
 
@@ -76,19 +83,26 @@ export class Agent {
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
+    this.dueAt = this.mono() + delayMs;
     this.timer = setTimeout(() => void this.tickSafely(), delayMs);
     this.timer.unref();
   }
 
   private async tickSafely(): Promise<void> {
     const began = this.mono();
+    const intervalMs = this.config.interval * 1000;
+    const missed = Math.floor((began - this.dueAt) / intervalMs);
+    if (missed > 0) {
+      this.samplesNotTaken += missed;
+      this.outbox.countNotTaken(missed);
+    }
     try {
       await this.tick();
     } catch (err) {
       // a collector bug must cost a tick, not the host its process
       this.log.once(`tick:${(err as Error)?.name}`, 'warning', `sampling failed: ${err}`);
     }
-    this.schedule(Math.max(0, this.config.interval * 1000 - (this.mono() - began)));
+    this.schedule(Math.max(0, intervalMs - (this.mono() - began)));
   }
 
   /** One sample; a batch when the flush interval is due; then a send if one is due. */
@@ -97,12 +111,14 @@ export class Agent {
     const ts = this.wall();
     const full = now >= this.nextSlow;
     const values = cheap(this.sources, full);
+    values['memsight.agent.dropped_samples'] = this.outbox.droppedTotal;
     if (full) {
       this.nextSlow = now + this.config.slowInterval * 1000;
       this.memoryLimit = values['container.memory.limit'];
       if (this.heap) await this.heapSnapshot(ts);
     }
     this.ticks.push({ ts, values });
+    this.samplesTaken += 1;
     if (this.gcProbe) this.reportProbe(this.gcProbe.tick(this.gc.lastMajor, this.gc.lastForced));
     if (this.mono() >= this.nextFlush) this.flush();
     this.kick();
@@ -223,7 +239,9 @@ export class Agent {
   /** A last reading (so a process's last moments are in its data; one per millisecond at most), then the batch. */
   private flushFinal(): void {
     const ts = this.wall();
-    if ((this.ticks.at(-1)?.ts ?? -1) < Math.round(ts)) this.ticks.push({ ts, values: cheap(this.sources, false) });
+    if ((this.ticks.at(-1)?.ts ?? -1) < Math.round(ts)) {
+      this.ticks.push({ ts, values: { ...cheap(this.sources, false), 'memsight.agent.dropped_samples': this.outbox.droppedTotal } });
+    }
     this.flush();
   }
 

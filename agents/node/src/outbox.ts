@@ -2,7 +2,9 @@
 // encoded once, with its sequence number, and re-sent byte for byte until
 // ingest acknowledges it, so a retry can never be stored twice. Over the cap
 // the oldest batches go first and their samples are counted; the count rides
-// on the next batch built (`dropped`).
+// on the next batch built (`dropped`). Samples never taken (the timer ran a
+// whole interval late) are counted the same way. `droppedTotal` is what
+// `memsight.agent.dropped_samples` reports.
 export interface PendingBatch {
   seq: number;
   body: Buffer;
@@ -33,6 +35,12 @@ export class Outbox {
       this.droppedTotal += old.samples;
       this.droppedUnreported += old.samples + old.reportsDropped;
     }
+  }
+
+  /** Samples lost before they were ever taken: reported like dropped ones. */
+  countNotTaken(samples: number): void {
+    this.droppedTotal += samples;
+    this.droppedUnreported += samples;
   }
 
   peek(): PendingBatch | undefined {

@@ -26,7 +26,7 @@ describe('node agent in real processes', () => {
     const names = new Set(batches.flatMap((b) => b.metrics));
     assert.deepEqual([...names].filter((m) => !describeMetric(m)), []);
     for (const name of ['process.memory.rss', 'process.memory.pss', 'nodejs.memory.heap_used', 'v8js.memory.heap.space.used{space=old}',
-      'v8js.gc.pause.count{kind=minor}', 'v8js.memory.heap.used_after_gc', 'nodejs.eventloop.delay.p99', 'process.open_fds{kind=socket}', 'v8js.contexts.detached']) {
+      'v8js.gc.pause.count{kind=minor}', 'v8js.memory.heap.used_after_gc', 'nodejs.eventloop.delay.p99', 'process.open_fds{kind=socket}', 'v8js.contexts.detached', 'memsight.agent.dropped_samples']) {
       assert.ok(names.has(name), `${name} is sent`);
     }
     const first = batches[0]!;

@@ -5,7 +5,7 @@
 import * as cgroup from './collectors/cgroup.js';
 import * as proc from './collectors/proc.js';
 import { readActiveResources } from './collectors/resources.js';
-import { readV8Heap } from './collectors/v8-heap.js';
+import { readV8Heap, type HeapSpace, type HeapStatistics } from './collectors/v8-heap.js';
 import type { EventLoopMonitor } from './collectors/event-loop.js';
 import type { GcObserver } from './collectors/gc.js';
 
@@ -20,6 +20,10 @@ export interface Sources {
   usageFile?: string;
   /** Slow rounds so far: PSS is read on every PSS_EVERY-th. */
   slowRounds?: number;
+  /** What Node and V8 report about the heap; the process's own unless a test feeds fixed readings. */
+  memoryUsage?: () => NodeJS.MemoryUsage;
+  heapStatistics?: () => HeapStatistics;
+  heapSpaces?: () => HeapSpace[];
 }
 
 export function cheap(src: Sources, full: boolean): Record<string, number> {
@@ -31,7 +35,7 @@ export function cheap(src: Sources, full: boolean): Record<string, number> {
   // cheap kernel reads; /proc parsing waits for the slow rounds. At one tick
   // per 10 s the agent's code runs cold (interpreted, its bytecode flushed),
   // so each tick's work is kept small rather than fast.
-  const m = process.memoryUsage();
+  const m = (src.memoryUsage ?? process.memoryUsage)();
   const cpu = process.cpuUsage();
   out['process.memory.rss'] = m.rss;
   out['process.cpu.time'] = (cpu.user + cpu.system) / 1e6;
@@ -43,7 +47,7 @@ export function cheap(src: Sources, full: boolean): Record<string, number> {
   out['nodejs.memory.heap_used'] = m.heapUsed;
   out['nodejs.memory.external'] = m.external;
   out['nodejs.memory.array_buffers'] = m.arrayBuffers;
-  Object.assign(out, readV8Heap());
+  Object.assign(out, readV8Heap(src.heapStatistics, src.heapSpaces));
 
   if (src.gc) {
     const gc = src.gc.take();

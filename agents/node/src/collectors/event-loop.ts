@@ -9,14 +9,18 @@ import { monitorEventLoopDelay, performance, type EventLoopUtilization, type Int
 export const PROBE_MS = 1000;
 
 export class EventLoopMonitor {
-  constructor(private readonly probeMs = PROBE_MS) {}
+  /** `histogram`: Node's own unless a test feeds fixed delays. */
+  constructor(
+    private readonly probeMs = PROBE_MS,
+    private readonly histogramOf: (options: { resolution: number }) => IntervalHistogram = monitorEventLoopDelay,
+  ) {}
 
   private histogram: IntervalHistogram | undefined;
   private lastUtilization: EventLoopUtilization | undefined;
 
   install(): void {
     if (this.histogram) return;
-    this.histogram = monitorEventLoopDelay({ resolution: this.probeMs });
+    this.histogram = this.histogramOf({ resolution: this.probeMs });
     this.histogram.enable();
     this.lastUtilization = performance.eventLoopUtilization();
   }

@@ -2,8 +2,8 @@
 // The statistics functions are parameters so tests can feed fixed readings.
 import v8 from 'node:v8';
 
-type HeapStatistics = ReturnType<typeof v8.getHeapStatistics>;
-type HeapSpace = ReturnType<typeof v8.getHeapSpaceStatistics>[number];
+export type HeapStatistics = ReturnType<typeof v8.getHeapStatistics>;
+export type HeapSpace = ReturnType<typeof v8.getHeapSpaceStatistics>[number];
 
 export function readV8Heap(
   heap: () => HeapStatistics = v8.getHeapStatistics,

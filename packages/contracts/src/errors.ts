@@ -13,6 +13,7 @@ export const ErrorCode = Type.Union([
   Type.Literal('payload_too_large'),
   Type.Literal('rate_limited'),
   Type.Literal('unavailable'),
+  Type.Literal('decode_unavailable'),
   Type.Literal('database_unavailable'),
   Type.Literal('internal'),
 ]);

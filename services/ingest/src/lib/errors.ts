@@ -57,6 +57,13 @@ export class DatabaseUnavailableError extends AppError {
   }
 }
 
+/** A decode worker crashed, hung or is full: retryable, and the message never carries the internal cause. */
+export class DecodeUnavailableError extends AppError {
+  constructor(message: string, retryAfterSeconds = 1) {
+    super(503, 'decode_unavailable', message, undefined, { 'retry-after': String(retryAfterSeconds) });
+  }
+}
+
 export class ConflictError extends AppError {
   constructor(message: string) {
     super(409, 'conflict', message);

@@ -12,6 +12,7 @@ export const ErrorCode = Type.Union([
   Type.Literal('conflict'),
   Type.Literal('payload_too_large'),
   Type.Literal('rate_limited'),
+  Type.Literal('cardinality_limit'),
   Type.Literal('unavailable'),
   Type.Literal('decode_unavailable'),
   Type.Literal('database_unavailable'),

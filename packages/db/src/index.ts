@@ -10,7 +10,7 @@ export { createApiKey, createProject, revokeApiKey, generateApiKey, hashApiKey, 
 export { MIGRATIONS_DIR } from './paths';
 export { ensureBuiltinRules } from './builtin-rules';
 export { selectAlertSummaries, type AlertFilter } from './alert-summaries';
-export { upsertMetricSet } from './metric-sets';
+export { metricNamesHash, upsertMetricSet } from './metric-sets';
 export { latestSnapshots, snapshotRange, type LatestSnapshots, type SnapshotRange, type SiteEntry, type TypeEntry } from './snapshots';
 export { compactPartition, compactSettledDays, readCompactedRows, type CompactionOutcome, type StoredRow } from './compaction';
 export { encodeBlock, decodeBlock, type Block } from './codec/block';

@@ -29,6 +29,11 @@ export const IngestConfigSchema = Type.Object({
   decodeWorkers: Int(1, 0),
   apiKeyCacheTtlSeconds: Int(10, 0),
   liveWindowSeconds: Int(60, 1),
+  /** Per-project cardinality caps (0 = none): past one, a batch that would add an app, instance or metric list gets 422 cardinality_limit. */
+  maxAppsPerProject: Int(1000, 0),
+  /** Counts the app's instances seen in the last 24 h, so restarted processes age out. */
+  maxInstancesPerApp: Int(5000, 0),
+  maxMetricSetsPerProject: Int(5000, 0),
   /** `postgres`: socket.io broadcasts reach the sockets of every ingest replica; `local`: one replica only. */
   socketAdapter: Type.Union([Type.Literal('postgres'), Type.Literal('local')], { default: 'postgres' }),
   /** Milliseconds between the replicas' exchanges of what each admitted per project (the shared rate limit); 0 = no exchange. */
@@ -72,6 +77,9 @@ export const INGEST_ENV = {
   INGEST_DECODE_WORKERS: 'decodeWorkers',
   INGEST_API_KEY_CACHE_TTL_SECONDS: 'apiKeyCacheTtlSeconds',
   INGEST_LIVE_WINDOW_SECONDS: 'liveWindowSeconds',
+  INGEST_MAX_APPS_PER_PROJECT: 'maxAppsPerProject',
+  INGEST_MAX_INSTANCES_PER_APP: 'maxInstancesPerApp',
+  INGEST_MAX_METRIC_SETS_PER_PROJECT: 'maxMetricSetsPerProject',
   INGEST_SOCKET_ADAPTER: 'socketAdapter',
   INGEST_USAGE_SYNC_MS: 'usageSyncMs',
   INGEST_ROLLUP_INTERVAL_SECONDS: 'rollupIntervalSeconds',

@@ -69,3 +69,17 @@ export class ConflictError extends AppError {
     super(409, 'conflict', message);
   }
 }
+
+/** Which per-project cap refused a new app, instance or metric list: also the `reason` of memsight_ingest_refused_total. */
+export type CardinalityLimit = 'apps_per_project' | 'instances_per_app' | 'metric_sets_per_project';
+
+/**
+ * A batch would add an app, instance or metric list past a cap. 422, not 429:
+ * retrying cannot help until the cap is raised or old instances age out, and
+ * agents drop a batch on a 4xx other than 429 instead of retrying it forever.
+ */
+export class CardinalityLimitError extends AppError {
+  constructor(readonly limit: CardinalityLimit, message: string, details: { limit: CardinalityLimit; max: number; setting: string }) {
+    super(422, 'cardinality_limit', message, details);
+  }
+}

@@ -47,8 +47,9 @@ export default fp(
     const lastSeen = new LastSeenTracker(app.pool, 5_000, (err) => app.log.warn({ err }, 'last-seen update failed'));
     lastSeen.start();
     app.decorate('lastSeen', lastSeen);
-    app.decorate('instances', new InstanceRegistry(app.pool));
-    app.decorate('metricSets', new MetricSetRegistry(app.pool));
+    const refused = (reason: string) => app.metrics.refused.inc({ reason });
+    app.decorate('instances', new InstanceRegistry(app.pool, app.config, refused));
+    app.decorate('metricSets', new MetricSetRegistry(app.pool, app.config, refused));
     let usage: UsageExchange | undefined = undefined;
     const limiter = new TokenBuckets(app.config.rateLimitSamplesPerSecond, app.clock.now, (projectId, n) => usage?.admitted(projectId, n));
     usage = new UsageExchange({

@@ -6,6 +6,8 @@ export interface IngestMetrics {
   registry: Registry;
   batches: Counter<'outcome'>;
   samples: Counter<'outcome'>;
+  /** Batches refused by a cardinality cap (lib/registries.ts), by which cap. */
+  refused: Counter<'reason'>;
   flushSeconds: Histogram;
   requestSeconds: Histogram<'route' | 'status'>;
 }
@@ -25,6 +27,7 @@ export default fp(
       registry,
       batches: new Counter({ name: 'memsight_ingest_batches_total', help: 'Ingest batches by outcome', labelNames: ['outcome'], registers: [registry] }),
       samples: new Counter({ name: 'memsight_ingest_samples_total', help: 'Samples by outcome', labelNames: ['outcome'], registers: [registry] }),
+      refused: new Counter({ name: 'memsight_ingest_refused_total', help: 'Batches refused by a cardinality cap, by cap', labelNames: ['reason'], registers: [registry] }),
       flushSeconds: new Histogram({ name: 'memsight_ingest_flush_seconds', help: 'Time to commit one group of batches', registers: [registry], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] }),
       requestSeconds: new Histogram({ name: 'memsight_http_request_seconds', help: 'HTTP request duration', labelNames: ['route', 'status'], registers: [registry] }),
     };

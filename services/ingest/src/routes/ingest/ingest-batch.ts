@@ -41,7 +41,7 @@ export async function ingestBatch(
   const left = () => Math.max(1, deadline - performance.now());
   const bound = <T>(work: Promise<T>, what: string) => withDeadline(work, left(), what);
   const instanceId = await bound(app.instances.resolve(projectId, header, nowMs), 'resolving the instance');
-  const metricSetId = await bound(app.metricSets.resolve(header.metrics), 'resolving the metric set');
+  const metricSetId = await bound(app.metricSets.resolve(projectId, header.metrics), 'resolving the metric set');
   const rowCount = batch.rowOffsets.length;
   const inWindow = (ts: number) => ts >= nowMs - window.maxAgeMs && ts <= nowMs + window.maxFutureMs;
   let outcome;

@@ -36,11 +36,25 @@ async function getJson<T>(path: string, apiKey: string, init: { method?: string;
   return body as T;
 }
 
+/** Every app of the project: /api/apps is paged, and the pages' app pickers list them all. */
+async function allApps(key: string): Promise<AppList> {
+  const first = await getJson<AppList>(paths.apps(), key);
+  const apps = [...first.apps];
+  // Bounded: a cursor that never ended (a server bug) must not loop the page forever.
+  for (let cursor = first.nextCursor, pages = 1; cursor && pages < 20; pages++) {
+    const next = await getJson<AppList>(paths.apps(cursor), key);
+    apps.push(...next.apps);
+    cursor = next.nextCursor;
+  }
+  return { apps, nextCursor: null };
+}
+
 const withStep = (step?: number) => (step === undefined ? '' : `&step=${step}`);
 
 /** The GET paths the pages start with: built here once, for the calls below and for the document's early calls. */
 export const paths = {
-  apps: () => '/api/apps',
+  /** The largest page: a project has at most INGEST_MAX_APPS_PER_PROJECT apps (1000 by default), so mostly one request. */
+  apps: (cursor?: string) => `/api/apps?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
   overview: () => '/api/overview',
   me: () => '/api/me',
   appDeploys: (appId: string, fromMs: number, toMs: number) => `/api/apps/${appId}/deploys?from=${fromMs}&to=${toMs}`,
@@ -48,7 +62,8 @@ export const paths = {
   topSeries: (appId: string, fromMs: number, toMs: number, step?: number) => `/api/apps/${appId}/top-series?from=${fromMs}&to=${toMs}${withStep(step)}`,
   alertSpans: (id: string, fromMs: number, toMs: number) => `/api/instances/${id}/alert-spans?from=${fromMs}&to=${toMs}`,
   instanceDeploys: (id: string, fromMs: number, toMs: number) => `/api/instances/${id}/deploys?from=${fromMs}&to=${toMs}`,
-  instances: (appId: string) => `/api/apps/${appId}/instances`,
+  /** The 500 most recently seen, as the app page always showed (the figures table has the same 500). */
+  instances: (appId: string) => `/api/apps/${appId}/instances?limit=500`,
   figures: (appId: string) => `/api/apps/${appId}/instances/figures`,
   instance: (id: string) => `/api/instances/${id}`,
   snapshots: (id: string, fromMs: number, toMs: number) => `/api/instances/${id}/snapshots?from=${fromMs}&to=${toMs}`,
@@ -58,7 +73,7 @@ export const paths = {
 };
 
 export const api = {
-  apps: (key: string) => getJson<AppList>(paths.apps(), key),
+  apps: (key: string) => allApps(key),
   overview: (key: string) => getJson<Overview>(paths.overview(), key),
   appDeploys: (key: string, appId: string, fromMs: number, toMs: number) => getJson<DeployList>(paths.appDeploys(appId, fromMs, toMs), key),
   /** A week before a deploy against a week after it; the newest deploy without `deployId`. */

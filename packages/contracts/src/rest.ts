@@ -12,7 +12,8 @@ export const AppSummary = Type.Object({
   liveInstanceCount: Type.Integer({ description: 'Instances seen within the liveness window.' }),
   lastSeenAt: Type.Union([IsoTime, Type.Null()]),
 });
-export const AppList = Type.Object({ apps: Type.Array(AppSummary) }, { $id: 'AppList' });
+const NextCursor = Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page.' });
+export const AppList = Type.Object({ apps: Type.Array(AppSummary), nextCursor: NextCursor }, { $id: 'AppList' });
 
 export const InstanceSummary = Type.Object({
   id: Type.String({ description: 'Server-side instance id (decimal string).' }),
@@ -33,7 +34,7 @@ export const InstanceSummary = Type.Object({
   lastSeenAt: IsoTime,
   live: Type.Boolean(),
 });
-export const InstanceList = Type.Object({ instances: Type.Array(InstanceSummary) }, { $id: 'InstanceList' });
+export const InstanceList = Type.Object({ instances: Type.Array(InstanceSummary), nextCursor: NextCursor }, { $id: 'InstanceList' });
 
 export const SeriesPoint = Type.Array(Type.Union([Type.Number(), Type.Null()]), {
   minItems: 2,

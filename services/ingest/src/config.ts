@@ -34,6 +34,8 @@ export const IngestConfigSchema = Type.Object({
   /** Counts the app's instances seen in the last 24 h, so restarted processes age out. */
   maxInstancesPerApp: Int(5000, 0),
   maxMetricSetsPerProject: Int(5000, 0),
+  /** The most points (metrics × points per metric) one query answer holds; past it, 400 saying how to ask within it. */
+  queryMaxPoints: Int(500_000, 1000),
   /** `postgres`: socket.io broadcasts reach the sockets of every ingest replica; `local`: one replica only. */
   socketAdapter: Type.Union([Type.Literal('postgres'), Type.Literal('local')], { default: 'postgres' }),
   /** Milliseconds between the replicas' exchanges of what each admitted per project (the shared rate limit); 0 = no exchange. */
@@ -80,6 +82,7 @@ export const INGEST_ENV = {
   INGEST_MAX_APPS_PER_PROJECT: 'maxAppsPerProject',
   INGEST_MAX_INSTANCES_PER_APP: 'maxInstancesPerApp',
   INGEST_MAX_METRIC_SETS_PER_PROJECT: 'maxMetricSetsPerProject',
+  INGEST_QUERY_MAX_POINTS: 'queryMaxPoints',
   INGEST_SOCKET_ADAPTER: 'socketAdapter',
   INGEST_USAGE_SYNC_MS: 'usageSyncMs',
   INGEST_ROLLUP_INTERVAL_SECONDS: 'rollupIntervalSeconds',

@@ -37,11 +37,19 @@ function toSummary(r: InstanceRow, liveSinceMs: number): InstanceSummary {
   };
 }
 
-/** Instances of one app (or of the whole project), most recently seen first. */
-export async function listInstances(pool: pg.Pool, projectId: string, appId: string | null, liveSinceMs: number): Promise<InstanceSummary[]> {
+export interface InstancePage {
+  /** The last instance of the previous page: this page starts after it in (last seen, id) order. */
+  before?: { lastSeenAt: string; id: string };
+  limit?: number;
+}
+
+/** Instances of one app (or of the whole project), most recently seen first, then by id; 500 unless a page says. */
+export async function listInstances(pool: pg.Pool, projectId: string, appId: string | null, liveSinceMs: number, page: InstancePage = {}): Promise<InstanceSummary[]> {
   const { rows } = await pool.query<InstanceRow>(
-    `${SELECT} WHERE i.project_id = $1 AND ($2::uuid IS NULL OR i.app_id = $2::uuid) ORDER BY i.last_seen_at DESC LIMIT 500`,
-    [projectId, appId],
+    `${SELECT} WHERE i.project_id = $1 AND ($2::uuid IS NULL OR i.app_id = $2::uuid)
+        AND ($3::timestamptz IS NULL OR (i.last_seen_at, i.id) < ($3::timestamptz, $4::bigint))
+      ORDER BY i.last_seen_at DESC, i.id DESC LIMIT $5`,
+    [projectId, appId, page.before?.lastSeenAt ?? null, page.before?.id ?? null, page.limit ?? 500],
   );
   return rows.map((r) => toSummary(r, liveSinceMs));
 }

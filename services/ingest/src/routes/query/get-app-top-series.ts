@@ -6,6 +6,7 @@ import { describeMetric, type AppTopSeries, type InstanceSummary } from '@memsig
 import { getInstanceSeries, type SeriesContext } from '../../queries/get-instance-series';
 import { planSeries } from '../../queries/series-plan';
 import { latestSamples } from '../../queries/latest-samples';
+import { tooManyPoints } from './answer-bounds';
 
 export async function getAppTopSeries(
   pool: pg.Pool,
@@ -20,7 +21,10 @@ export async function getAppTopSeries(
     .filter((i) => typeof newest.get(i.id) === 'number')
     .sort((a, b) => newest.get(b.id)! - newest.get(a.id)!)
     .slice(0, q.limit);
-  const series = await Promise.all(top.map((i) => getInstanceSeries(pool, { instanceId: i.id, metrics: [q.metric], fromMs: q.fromMs, toMs: q.toMs, stepMs: q.stepMs }, ctx)));
+  // The answer's bound is shared by its instances.
+  const each = ctx.maxPoints === undefined || top.length === 0 ? ctx : { ...ctx, maxPoints: Math.floor(ctx.maxPoints / top.length) };
+  const series = await Promise.all(top.map((i) => getInstanceSeries(pool, { instanceId: i.id, metrics: [q.metric], fromMs: q.fromMs, toMs: q.toMs, stepMs: q.stepMs }, each)));
+  if (series.some((s) => s.overLimit)) throw tooManyPoints(ctx.maxPoints!, top.length, q.fromMs, q.toMs, 'instance');
   // Every instance shares one plan (the same range and progress); without instances, the plan the range would get.
   const plan = series[0]?.plan ?? planSeries(q, { ...ctx, progress: {} });
   return {

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { describeMetric, type SeriesResponse } from '@memsight/contracts';
 import { getInstanceSeries, listInstanceMetrics, type SeriesContext } from '../../queries/get-instance-series';
 import type { Aggregate } from '../../queries/series-plan';
+import { tooManyPoints } from './answer-bounds';
 
 /** More than any agent sends today; a runaway label set must not turn into a thousand-column scan. */
 export const MAX_SIGNALS = 200;
@@ -16,9 +17,12 @@ export async function getInstanceSignals(pool: pg.Pool, instanceId: string, rang
   return readSeries(pool, instanceId, metrics, range, ctx);
 }
 
-/** The named series of an instance as the API answers them, in the order asked, each with its unit. */
-export async function readSeries(pool: pg.Pool, instanceId: string, metrics: string[], range: Range, ctx: SeriesContext): Promise<SeriesResponse> {
-  const { plan, series } = await getInstanceSeries(pool, { instanceId, metrics, ...range }, ctx);
+/** The named series of an instance as the API answers them, in the order first asked (a repeated name once), each with its unit. */
+export async function readSeries(pool: pg.Pool, instanceId: string, asked: string[], range: Range, ctx: SeriesContext): Promise<SeriesResponse> {
+  // Once each: the same metric asked 50 times was read and sent 50 times.
+  const metrics = [...new Set(asked)];
+  const { plan, series, overLimit } = await getInstanceSeries(pool, { instanceId, metrics, ...range }, ctx);
+  if (overLimit) throw tooManyPoints(ctx.maxPoints!, metrics.length, range.fromMs, range.toMs);
   return {
     instanceId,
     from: new Date(range.fromMs).toISOString(),

@@ -1,7 +1,6 @@
 // The dashboard's read API. Every route is scoped to the caller's project.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NotFoundError } from '../../lib/errors';
-import { listApps } from '../../queries/list-apps';
 import { getInstance, listInstances } from '../../queries/list-instances';
 import { listInstanceMetrics } from '../../queries/get-instance-series';
 import { listAlertSpans } from '../../queries/list-alert-spans';
@@ -30,6 +29,7 @@ import { compareReleases } from './compare-releases';
 import { getInstanceSignals, readSeries } from './get-instance-signals';
 import { findScope } from '../../queries/project-scope';
 import { listDeploys } from './list-deploys';
+import { listAppsPage, listInstancesPage } from './list-pages';
 import { resolveTimeRange } from '../../lib/time-range';
 import { seriesCsv } from './series-csv';
 import type { Aggregate } from '../../queries/series-plan';
@@ -39,7 +39,7 @@ const MAX_ALERT_SPANS = 500;
 const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
   const liveSince = () => app.clock.now() - app.config.liveWindowSeconds * 1000;
-  const seriesContext = () => ({ nowMs: app.clock.now(), rawRetentionMs: app.config.retentionRawDays * 86_400_000 });
+  const seriesContext = () => ({ nowMs: app.clock.now(), rawRetentionMs: app.config.retentionRawDays * 86_400_000, maxPoints: app.config.queryMaxPoints });
 
   async function requireInstance(projectId: string, instanceId: string) {
     const instance = await getInstance(app.pool, projectId, instanceId, liveSince());
@@ -47,9 +47,7 @@ const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return instance;
   }
 
-  app.get('/api/apps', { schema: listAppsSchema }, async (request) => ({
-    apps: await listApps(app.pool, request.projectId, liveSince()),
-  }));
+  app.get('/api/apps', { schema: listAppsSchema }, async (request) => listAppsPage(app.pool, request.projectId, liveSince(), request.query));
 
   app.get('/api/overview', { schema: getOverviewSchema }, async (request) =>
     getOverview(app.pool, request.projectId, app.clock.now(), liveSince()),
@@ -75,9 +73,9 @@ const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { spans: await listAlertSpans(app.pool, request.projectId, instanceId, fromMs, toMs, nowMs, MAX_ALERT_SPANS) };
   });
 
-  app.get('/api/apps/:appId/instances', { schema: listInstancesSchema }, async (request) => ({
-    instances: await listInstances(app.pool, request.projectId, request.params.appId, liveSince()),
-  }));
+  app.get('/api/apps/:appId/instances', { schema: listInstancesSchema }, async (request) =>
+    listInstancesPage(app.pool, request.projectId, request.params.appId, liveSince(), request.query),
+  );
 
   app.get('/api/instances/:instanceId', { schema: getInstanceSchema }, async (request) =>
     requireInstance(request.projectId, request.params.instanceId),

@@ -8,12 +8,23 @@ const TimeRange = {
   to: Type.Optional(Type.String({ description: 'ISO time or unix ms; default: now' })),
 };
 
-export const listAppsSchema = { tags: ['query'], summary: 'Apps of the project', response: { 200: AppList, ...errors } };
+const Page = {
+  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$', description: 'Items per page, 1–1000; default 200' })),
+  cursor: Type.Optional(Type.String({ maxLength: 1000, description: 'nextCursor of the previous page' })),
+};
+
+export const listAppsSchema = {
+  tags: ['query'],
+  summary: 'Apps of the project by name, a page at a time (follow nextCursor)',
+  querystring: Type.Object(Page),
+  response: { 200: AppList, ...errors },
+};
 
 export const listInstancesSchema = {
   tags: ['query'],
-  summary: 'Instances of one app',
+  summary: 'Instances of one app, most recently seen first, a page at a time (follow nextCursor)',
   params: Type.Object({ appId: Type.String({ format: 'uuid' }) }),
+  querystring: Type.Object(Page),
   response: { 200: InstanceList, ...errors },
 };
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Compile } from 'typebox/compile';
 import { IngestBatch, METRIC_CATALOGUE, describeMetric, METRIC_NAME_PATTERN } from './index';
-import { goldenNames, readGolden, readGoldenText, rebaseBatch } from './golden';
+import { goldenNames, readGolden, readGoldenText, rebaseBatch, STORAGE_REFUSALS } from './golden';
 
 const checker = Compile(IngestBatch);
 
@@ -27,6 +27,17 @@ test('every invalid golden batch is rejected by JSON parsing or by the schema', 
     }
     if (name === 'proto-key') continue; // rejected by the server's prototype-poisoning guard
     assert.equal(checker.Check(parsed), false, `${name} should not validate`);
+  }
+});
+
+test('each batch PostgreSQL would refuse is refused by the schema at its field', () => {
+  const names = goldenNames('invalid');
+  // `/snapshots/0/sites/0/site` → `snapshots[0].sites[0].site`, as the 400 names it.
+  const field = (pointer: string) => pointer.slice(1).split('/').map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+  for (const [name, expected] of Object.entries(STORAGE_REFUSALS)) {
+    assert.ok(names.includes(name), `golden/invalid/${name}.json exists`);
+    const errors = checker.Errors(JSON.parse(readGoldenText('invalid', name)));
+    assert.ok(errors.some((e) => field(e.instancePath) === expected), `${name}: ${errors.map((e) => e.instancePath).join(', ')} includes ${expected}`);
   }
 });
 

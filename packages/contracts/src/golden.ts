@@ -34,3 +34,36 @@ export function rebaseBatch(batch: IngestBatch, nowMs: number): IngestBatch {
     snapshots: batch.snapshots?.map((s) => ({ ...s, ts: s.ts + shift })),
   };
 }
+
+/**
+ * The invalid golden batches that a loose schema once let through to
+ * PostgreSQL, where they failed the whole group commit (issue 14), with the
+ * field each one's 400 must name.
+ */
+export const STORAGE_REFUSALS: Record<string, string> = {
+  'seq-over-int8': 'seq',
+  'seq-over-safe-integer': 'seq',
+  'dropped-over-safe-integer': 'dropped',
+  'pid-over-int4': 'instance.pid',
+  'memory-limit-over-int8': 'instance.memoryLimitBytes',
+  'started-at-beyond-date': 'instance.startedAt',
+  'sample-ts-beyond-date': 'samples[0].ts',
+  'snapshot-ts-beyond-date': 'snapshots[0].ts',
+  'site-count-over-safe-integer': 'snapshots[0].sites[0].count',
+  'type-growth-over-safe-integer': 'snapshots[1].types[0].growth',
+  'nul-in-agent-version': 'agent.version',
+  'nul-in-app': 'instance.app',
+  'nul-in-app-version': 'instance.appVersion',
+  'nul-in-host': 'instance.host',
+  'nul-in-runtime-version': 'instance.runtimeVersion',
+  'nul-in-worker': 'instance.worker',
+  'nul-in-label': 'instance.labels.env',
+  'nul-in-type': 'snapshots[1].types[0].type',
+  'nul-in-traceback': 'snapshots[0].sites[0].traceback[1]',
+  'lone-surrogate-in-label': 'instance.labels.region',
+  'lone-surrogate-in-site': 'snapshots[0].sites[0].site',
+  'label-key-off-pattern': 'instance.labels',
+  'label-value-not-string': 'instance.labels.replicas',
+  'label-value-too-long': 'instance.labels.env',
+  'too-many-labels': 'instance.labels',
+};

@@ -14,9 +14,31 @@ export const METRIC_NAME_PATTERN =
 
 export const MAX_METRICS_PER_BATCH = 512;
 export const MAX_SAMPLES_PER_BATCH = 10_000;
+export const LABEL_KEY_PATTERN = '^[a-zA-Z_][a-zA-Z0-9_.-]{0,62}$';
+export const MAX_LABELS = 32;
+export const MAX_LABEL_VALUE_LENGTH = 256;
 
-const EpochMillis = Type.Integer({ minimum: 0, description: 'Unix time in milliseconds' });
-const ShortText = (max: number) => Type.String({ minLength: 1, maxLength: max });
+// Every bound below is what the PostgreSQL column behind the field can hold,
+// so a batch that validates cannot fail inside the group commit and take the
+// other batches of its group down with it (issue 14).
+
+/** Text PostgreSQL stores: no U+0000 (text and jsonb refuse it) and no unpaired UTF-16 surrogate (jsonb refuses `\ud800`). */
+export const STORABLE_TEXT_PATTERN = '^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$';
+/** int4 columns (instances.pid). */
+export const MAX_INT4 = 2_147_483_647;
+/**
+ * int8 columns hold up to 2^63-1, but a JSON number above 2^53 has already
+ * lost digits when it is parsed (two seqs could collapse into one), so int8
+ * fields stop at Number.MAX_SAFE_INTEGER.
+ */
+export const MAX_SAFE_INT8 = Number.MAX_SAFE_INTEGER;
+/** The last millisecond a JS Date holds (year 275760); timestamptz goes a little further. */
+export const MAX_EPOCH_MILLIS = 8.64e15;
+
+const EpochMillis = Type.Integer({ minimum: 0, maximum: MAX_EPOCH_MILLIS, description: 'Unix time in milliseconds' });
+const Count = (description?: string) => Type.Integer({ minimum: 0, maximum: MAX_SAFE_INT8, ...(description ? { description } : {}) });
+const StorableText = (maxLength: number, minLength = 0) => Type.String({ minLength, maxLength, pattern: STORABLE_TEXT_PATTERN });
+const ShortText = (max: number) => StorableText(max, 1);
 
 export const AgentIdentity = Type.Object(
   {
@@ -37,17 +59,21 @@ export const InstanceIdentity = Type.Object(
     app: ShortText(128),
     appVersion: Type.Optional(ShortText(128)),
     host: ShortText(255),
-    pid: Type.Integer({ minimum: 0 }),
+    pid: Type.Integer({ minimum: 0, maximum: MAX_INT4 }),
     runtime: Type.Union([Type.Literal('cpython'), Type.Literal('node')]),
     runtimeVersion: ShortText(64),
     // The process's start, not the agent's: a leak's age is the process's.
     startedAt: EpochMillis,
     // gunicorn:<pid> or gunicorn:master, uwsgi:<n>; a Node cluster or PM2 worker.
     worker: Type.Optional(ShortText(64)),
-    memoryLimitBytes: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+    memoryLimitBytes: Type.Optional(Type.Union([Count(), Type.Null()])),
+    // Closed: a key that fails the pattern is refused, not let through holding
+    // anything (a 10,000-level array once hung the decode worker). Values fit
+    // k8s label values (63), versions and git SHAs.
     labels: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[a-zA-Z_][a-zA-Z0-9_.-]{0,62}$' }), Type.String({ maxLength: 256 }), {
-        maxProperties: 32,
+      Type.Record(Type.String({ pattern: LABEL_KEY_PATTERN }), StorableText(MAX_LABEL_VALUE_LENGTH), {
+        maxProperties: MAX_LABELS,
+        additionalProperties: false,
       }),
     ),
   },
@@ -67,9 +93,9 @@ export const AllocationSite = Type.Object(
   {
     site: ShortText(512),
     sizeBytes: Type.Number({ minimum: 0 }),
-    count: Type.Integer({ minimum: 0 }),
+    count: Count(),
     growthBytes: Type.Optional(Type.Number()),
-    traceback: Type.Optional(Type.Array(Type.String({ maxLength: 512 }), { maxItems: 32 })),
+    traceback: Type.Optional(Type.Array(StorableText(512), { maxItems: 32 })),
   },
   { additionalProperties: false },
 );
@@ -77,8 +103,8 @@ export const AllocationSite = Type.Object(
 export const TypeCount = Type.Object(
   {
     type: ShortText(256),
-    count: Type.Integer({ minimum: 0 }),
-    growth: Type.Optional(Type.Integer()),
+    count: Count(),
+    growth: Type.Optional(Type.Integer({ minimum: -MAX_SAFE_INT8, maximum: MAX_SAFE_INT8 })),
   },
   { additionalProperties: false },
 );
@@ -109,7 +135,7 @@ export const IngestBatch = Type.Object(
     v: Type.Literal(WIRE_VERSION),
     agent: AgentIdentity,
     instance: InstanceIdentity,
-    seq: Type.Integer({ minimum: 0, description: 'Per-instance batch number; a retry repeats it.' }),
+    seq: Count('Per-instance batch number; a retry repeats it.'),
     metrics: Type.Array(Type.String({ pattern: METRIC_NAME_PATTERN, maxLength: 200 }), {
       minItems: 1,
       maxItems: MAX_METRICS_PER_BATCH,
@@ -117,9 +143,7 @@ export const IngestBatch = Type.Object(
     }),
     samples: Type.Array(Sample, { maxItems: MAX_SAMPLES_PER_BATCH }),
     snapshots: Type.Optional(Type.Array(Snapshot, { maxItems: 16 })),
-    dropped: Type.Optional(
-      Type.Integer({ minimum: 0, description: 'Samples the agent dropped from its full buffer since the last batch.' }),
-    ),
+    dropped: Type.Optional(Count('Samples the agent dropped from its full buffer since the last batch.')),
   },
   { additionalProperties: false, $id: 'IngestBatch' },
 );

@@ -1,0 +1,47 @@
+// The rate limit charges before the body is read (lib/ingest-admission.ts):
+// a body over the project's budget is refused from its Content-Length alone,
+// and every batch costs something, empty ones too.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { createTenant, ManualClock, startTestIngest, type Tenant } from '../../test/harness';
+import { seedBatch } from '../../test/seed';
+import { MIN_VALUES_PER_BATCH } from '../../lib/ingest-admission';
+
+describe('ingest admission', () => {
+  let tenant: Tenant;
+  let app: FastifyInstance;
+  let url: string;
+  // A clock that stands still: no tokens refill during the test, however slow the machine.
+  const clock = new ManualClock();
+  const RATE = 4 * MIN_VALUES_PER_BATCH;
+
+  before(async () => {
+    tenant = await createTenant('admission');
+    ({ app, url } = await startTestIngest({ rateLimitSamplesPerSecond: RATE }, clock));
+  });
+  after(async () => {
+    await app?.close();
+    await tenant?.cleanup();
+  });
+
+  const post = (body: string) =>
+    fetch(`${url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.apiKey}` }, body });
+  const empty = (seq: number) => JSON.stringify(seedBatch({ id: 'admission-1', app: 'admission', metrics: ['process.memory.rss'], samples: [], startedAt: clock.ms - 1000, seq }));
+
+  test('batches of zero samples cost the minimum: a budget of four is spent by four', async () => {
+    for (let seq = 1; seq <= 4; seq++) assert.equal((await post(empty(seq))).status, 200, `empty batch ${seq}`);
+    const limited = await post(empty(5));
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+  });
+
+  test('a large body over the budget is refused before it is read: garbage is answered 429, not 400', async () => {
+    clock.ms += 10_000; // the bucket refills
+    assert.equal((await post(empty(6))).status, 200);
+    // 2 MB of garbage: decoding it would answer 400 invalid_json.
+    const limited = await post('x'.repeat(2 * 1024 * 1024));
+    assert.equal(limited.status, 429, await limited.text());
+    assert.equal(limited.headers.get('connection'), 'close', 'a refused large body is not read off the socket');
+  });
+});

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createPool, listMigrations, MIGRATIONS_DIR } from '@memsight/db';
 import { testDatabaseUrl } from '@memsight/db/testing';
-import { Proc, waitForHttp } from '../services/alerter/e2e/processes';
+import { Proc, waitForHttp } from '../scripts/lib/proc';
 import { freePort } from '../scripts/lib/free-port';
 import { inheritedEnvironment } from '../scripts/lib/stack-config';
 import { stageService } from '../scripts/stage-service';

@@ -3,8 +3,9 @@
 // each, a real SMTP server. An alert reaches every client exactly once (each
 // replica relays the alerter's NOTIFY to its own sockets only), live samples
 // reach a client on the other replica (socket.io's PostgreSQL adapter), a key
-// revoked through one replica is refused by the other at once, and killing
-// the leading alerter hands over to the standby with no email sent twice.
+// revoked through one replica is refused by the other at once (its sockets
+// closed), and killing the leading alerter while an email waits for SMTP hands
+// over to the standby, which sends it once.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -109,8 +110,12 @@ describe('two ingest replicas and two alerters: every alert once per client, one
   test('a key revoked through one replica is refused by the other at once, despite its 10-minute key cache', async () => {
     const { body: created } = await api<CreatedApiKey>(ingestUrls[0]!, '/api/keys', { method: 'POST', body: JSON.stringify({ name: 'to revoke', scope: 'read' }) });
     assert.equal((await api(ingestUrls[1]!, '/api/apps', { key: created.secret })).status, 200, 'the second replica now caches the key as valid');
+    const socket: Client = connect(ingestUrls[1]!, { auth: { apiKey: created.secret }, transports: ['websocket'], reconnection: false });
+    await until('a socket opened with the key', () => socket.connected, 10_000, logs);
     assert.equal((await api(ingestUrls[0]!, `/api/keys/${created.key.id}`, { method: 'DELETE' })).status, 200);
     await until('the second replica to refuse the revoked key', async () => (await api(ingestUrls[1]!, '/api/apps', { key: created.secret })).status === 401, 5_000, logs);
+    await until('the second replica to close the socket the key opened', () => !socket.connected, 5_000, logs);
+    socket.disconnect();
   });
 
   test('the leak fires: each client, on its own replica, gets the event exactly once, and one email is sent', async () => {
@@ -122,10 +127,18 @@ describe('two ingest replicas and two alerters: every alert once per client, one
     assert.equal(firingMails().length, 1, logs());
   });
 
-  test('killing the leading alerter hands over to the standby within a bound, with no email sent twice', async () => {
-    await until('the email recorded as sent', async () => {
+  test('killing the leading alerter while an email waits for SMTP: the standby takes over within a bound and sends it once', async () => {
+    const { body: appList } = await api<AppList>(ingestUrls[0]!, '/api/apps');
+    const healthy = appList.apps.find((a) => a.name === 'py-healthy')!;
+    const port = smtp.port;
+    await smtp.stop();
+    // A rule that fires at once, scoped to the healthy app: its email can only wait, SMTP being down.
+    await api(ingestUrls[1]!, '/api/rules', { method: 'POST', body: JSON.stringify({ kind: 'threshold', name: 'cluster threads', appId: healthy.id, params: { metric: 'process.threads', op: '>', value: 0 } }) });
+    const firing = (i: number) => events[i]!.filter((e) => e.alert.appName === 'py-healthy' && e.alert.kind === 'threshold' && e.transition.to === 'firing');
+    await until('the threshold alert on both clients', () => firing(0).length > 0 && firing(1).length > 0, 60_000, logs);
+    await until('its email pending', async () => {
       const { rows } = await tenant.pool.query<{ n: string }>(`SELECT count(*) AS n FROM notifications WHERE project_id = $1 AND status = 'pending'`, [tenant.projectId]);
-      return rows[0]!.n === '0';
+      return rows[0]!.n !== '0';
     }, 20_000, logs);
     const states = await Promise.all(alerters.map((a) => status(a.url)));
     assert.equal(states.filter((s) => s.leading).length, 1, 'exactly one alerter leads');
@@ -135,11 +148,14 @@ describe('two ingest replicas and two alerters: every alert once per client, one
     const killedAt = Date.now();
     await leader.proc.crash();
     await until('the standby to lead', async () => (await status(standby.url)).leading, HANDOVER_BOUND_MS, logs);
-    const handoverMs = Date.now() - killedAt;
-    console.log(`# handover: the standby led ${handoverMs} ms after the leader was killed`);
+    console.log(`# handover: the standby led ${Date.now() - killedAt} ms after the leader was killed`);
+    await smtp.start(port);
+    const mails = () => smtp.received.filter((m) => /FIRING/.test(m.parsed.subject ?? '') && m.parsed.subject?.includes('py-healthy'));
+    await until('the waiting email, sent by the new leader', () => mails().length > 0, 30_000, logs);
     await until('the new leader to evaluate twice', async () => (await status(standby.url)).evaluations >= before + 2, 60_000, logs);
     await new Promise((r) => setTimeout(r, 3000));
-    assert.equal(firingMails().length, 1, `no second email after the handover\n${logs()}`);
-    assert.deepEqual([firingOf(0).length, firingOf(1).length], [1, 1], 'and no second firing event');
+    assert.equal(mails().length, 1, `the waiting email, once\n${logs()}`);
+    assert.equal(firingMails().length, 1, 'no second email for the leak');
+    assert.deepEqual([firingOf(0).length, firingOf(1).length, firing(0).length, firing(1).length], [1, 1, 1, 1], 'and no event twice');
   });
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type pg from 'pg';
 import type { IngestBatch } from '@memsight/contracts';
 import { freePort } from '../../../../scripts/lib/free-port';
-import { Proc, service, until, waitForHttp } from '../../../../services/alerter/e2e/processes';
+import { Proc, service, until, waitForHttp } from '../../../../scripts/lib/proc';
 import { createPool } from '../pool';
 import { createTenant, type Tenant } from '../testing';
 import { applyRetention, DEFAULT_RETENTION_DAYS } from '../retention';

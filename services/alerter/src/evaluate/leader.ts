@@ -58,7 +58,7 @@ export class LeaderLease {
     if (this.stopped || this.leading) return;
     try {
       if (!this.client) {
-        const client = new pg.Client({ connectionString: this.o.connectionString, application_name: 'memsight-alerter' });
+        const client = new pg.Client({ connectionString: this.o.connectionString, application_name: 'memsight-alerter', keepAlive: true });
         client.on('error', (err) => this.lose(`database session failed: ${err.message}`));
         client.on('end', () => this.lose('database session ended'));
         client.on('notification', (n) => this.events.onNotification?.(n.channel, n.payload ?? ''));
@@ -69,6 +69,10 @@ export class LeaderLease {
           await client.end();
           return;
         }
+        // The lock is freed when PostgreSQL sees this session end. A crashed process closes its socket at once; a
+        // leader whose host or network died would hold the lock until TCP gives up (two hours by default), so the
+        // server probes this session's peer and drops it after ~25 s of silence. (Ignored on a Unix socket.)
+        await client.query('SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3');
         this.client = client;
       }
       const { rows } = await this.client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [this.o.lockKey ?? EVALUATOR_LOCK_KEY]);

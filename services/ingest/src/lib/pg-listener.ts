@@ -12,7 +12,7 @@ export interface PgListenerOptions {
 }
 
 export class PgListener {
-  private readonly handlers = new Map<string, (payload: string) => void>();
+  private readonly handlers = new Map<string, ((payload: string) => void)[]>();
   private readonly reconnected: (() => void)[] = [];
   private client: pg.Client | undefined;
   private retry: NodeJS.Timeout | undefined;
@@ -21,9 +21,9 @@ export class PgListener {
 
   constructor(private readonly o: PgListenerOptions) {}
 
-  /** Registers a channel's handler; call before start(). Channel names are our own constants, never input. */
+  /** Adds a handler for a channel; call before start(). Channel names are our own constants, never input. */
   on(channel: string, handler: (payload: string) => void): void {
-    this.handlers.set(channel, handler);
+    this.handlers.set(channel, [...(this.handlers.get(channel) ?? []), handler]);
   }
 
   /** Runs after every session that follows a failed or lost one: what was announced meanwhile was missed. */
@@ -51,11 +51,12 @@ export class PgListener {
     c.on('error', lost);
     c.on('end', () => lost());
     c.on('notification', (n) => {
-      const handler = this.handlers.get(n.channel);
-      try {
-        handler?.(n.payload ?? '');
-      } catch (err) {
-        this.o.onError(err, `a ${n.channel} notification failed`);
+      for (const handler of this.handlers.get(n.channel) ?? []) {
+        try {
+          handler(n.payload ?? '');
+        } catch (err) {
+          this.o.onError(err, `a ${n.channel} notification failed`);
+        }
       }
     });
     this.client = c;

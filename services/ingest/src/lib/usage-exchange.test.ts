@@ -41,6 +41,19 @@ test('what one replica admits is charged on the other, once, and only load made 
     await a.exchange.exchange();
     await c.exchange.exchange();
     assert.equal(c.buckets.take(project, 50), 1, 'but is for a\'s load since');
+    await a.exchange.exchange(); // a hears of c's 100
+
+    // After half an hour idle, a starts its total again: the others see it fall (the first take after the restart
+    // goes uncharged), then charge what follows, not a's lifetime total again.
+    now += 31 * 60_000;
+    assert.equal(a.buckets.take(project, 10), 0);
+    await a.exchange.exchange();
+    await c.exchange.exchange();
+    assert.equal(a.buckets.take(project, 20), 0);
+    await a.exchange.exchange();
+    await c.exchange.exchange();
+    assert.equal(c.buckets.take(project, 80), 0, 'the restart is not charged as new load');
+    assert.equal(c.buckets.take(project, 1), 1, 'the 20 a took since are');
   } finally {
     await pool.query('DELETE FROM ingest_usage WHERE project_id = $1', [project]);
     await pool.end();

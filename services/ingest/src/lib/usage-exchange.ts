@@ -13,6 +13,11 @@ import type { TokenBuckets } from './token-bucket';
 const FORGET_MS = 3_600_000;
 /** Rows of a replica that has not written for this long are deleted. */
 const STALE_ROWS = '1 hour';
+/**
+ * A project idle here this long starts its running total again from zero, well before its row may be deleted: a
+ * row re-made with the lifetime total would read as that much new load on the other replicas.
+ */
+const RESTART_AFTER_MS = 30 * 60_000;
 
 export interface UsageExchangeOptions {
   pool: pg.Pool;
@@ -24,11 +29,12 @@ export interface UsageExchangeOptions {
 }
 
 export class UsageExchange {
-  private readonly totals = new Map<string, number>();
+  private readonly totals = new Map<string, { n: number; at: number }>();
   private readonly dirty = new Set<string>();
   /** `replica project` → the running total last read, and when. */
   private readonly seen = new Map<string, { total: number; at: number }>();
   private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
   private passes = 0;
   /** The database's clock at this replica's first exchange: rows made since are new load, older ones history. */
   private startedAt: Date | undefined;
@@ -37,25 +43,31 @@ export class UsageExchange {
 
   /** Counts samples this replica admitted for a project (the buckets' onAdmit). */
   admitted(projectId: string, n: number): void {
-    this.totals.set(projectId, (this.totals.get(projectId) ?? 0) + n);
+    const now = this.o.now();
+    const t = this.totals.get(projectId);
+    // (The other replicas see the total fall, charge nothing for it, and count on from the new one.)
+    this.totals.set(projectId, { n: (t && now - t.at < RESTART_AFTER_MS ? t.n : 0) + n, at: now });
     this.dirty.add(projectId);
   }
 
   start(): void {
     if (this.o.intervalMs <= 0 || !this.o.buckets.enabled) return;
     const tick = () => {
-      this.exchange()
+      this.running = this.exchange()
         .catch(this.o.onError)
         .finally(() => {
+          this.running = undefined;
           if (this.timer) this.timer = setTimeout(tick, this.o.intervalMs).unref();
         });
     };
     this.timer = setTimeout(tick, this.o.intervalMs).unref();
   }
 
-  stop(): void {
+  /** Stops the exchanges, waiting for one under way (it uses the pool, which closes next). */
+  async stop(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    await this.running;
   }
 
   /** One exchange: publish this replica's totals, charge what the others admitted. */
@@ -68,7 +80,7 @@ export class UsageExchange {
           `INSERT INTO ingest_usage (replica, project_id, admitted, updated_at)
            SELECT $1, p, a, now() FROM unnest($2::uuid[], $3::bigint[]) AS u(p, a)
            ON CONFLICT (replica, project_id) DO UPDATE SET admitted = EXCLUDED.admitted, updated_at = now()`,
-          [this.o.replica, projects, projects.map((p) => this.totals.get(p) ?? 0)],
+          [this.o.replica, projects, projects.map((p) => this.totals.get(p)?.n ?? 0)],
         );
       } catch (err) {
         for (const p of projects) this.dirty.add(p);

@@ -40,3 +40,15 @@ export async function listTransitionEvents(pool: pg.Pool, projectId: string, aft
   const { rows } = await pool.query<Row>(`${SELECT} WHERE project_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [projectId, afterId, limit]);
   return toEvents(pool, rows, nowMs);
 }
+
+/** Every project's transitions after `afterId`, oldest first: the relay catching up after its session was lost. */
+export async function listTransitionEventsSince(pool: pg.Pool, afterId: string, limit: number, nowMs: number) {
+  const { rows } = await pool.query<Row>(`${SELECT} WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit]);
+  return toEvents(pool, rows, nowMs);
+}
+
+/** The newest transition's id ('0' for none): where a relay starting now begins. */
+export async function newestTransitionId(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query<{ id: string }>(`SELECT coalesce(max(id), 0)::text AS id FROM alert_transitions`);
+  return rows[0]!.id;
+}

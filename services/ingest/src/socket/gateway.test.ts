@@ -87,4 +87,20 @@ describe('socket.io gateway', () => {
     const bad: SubscribeAck = await s.emitWithAck(EVENTS.subscribe, { instanceId: 'DROP TABLE' } as never);
     assert.equal(!bad.ok && bad.error.code, 'invalid_request');
   });
+
+  test('revoking a key closes the sockets it opened', async () => {
+    const admin = { authorization: `Bearer ${tenant.apiKey}` };
+    const created = await fetch(`${url}/api/keys`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'socket key', scope: 'read' }) });
+    const { key, secret } = (await created.json()) as { key: { id: string }; secret: string };
+    const s = open(secret);
+    await new Promise((r) => s.once('connect', () => r(undefined)));
+    const other = open(tenant.apiKey);
+    await new Promise((r) => other.once('connect', () => r(undefined)));
+    const closed = new Promise<string>((resolve) => s.once('disconnect', resolve));
+    assert.equal((await fetch(`${url}/api/keys/${key.id}`, { method: 'DELETE', headers: admin })).status, 200);
+    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('still open after 5 s'), 5000).unref());
+    assert.equal(await Promise.race([closed, timeout]), 'io server disconnect');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(other.connected, true, 'a socket of a key still valid stays');
+  });
 });

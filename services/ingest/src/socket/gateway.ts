@@ -11,6 +11,7 @@ import { createPool } from '@memsight/db';
 import { Value } from 'typebox/value';
 import {
   EVENTS,
+  PG_CHANNELS,
   SocketAuth,
   SubscribeRequest,
   rooms,
@@ -20,6 +21,7 @@ import {
 } from '@memsight/contracts';
 import { getInstance } from '../queries/list-instances';
 import { PROJECT_HEADER } from '../plugins/app/session-auth';
+import { ForbiddenError, UnauthorizedError } from '../lib/errors';
 import { WatchDirectory, watchedInstanceIds, type WatchAnnouncement } from '../lib/watch-directory';
 
 interface SocketData {
@@ -62,6 +64,28 @@ export default fp(
     adapterPool?.on('error', (err) => app.log.warn({ err }, 'socket.io adapter connection failed'));
     const replica = randomUUID();
     let announcer: NodeJS.Timeout | undefined;
+    let soon: NodeJS.Timeout | undefined;
+
+    // A revoked key ends the sockets it opened, on every replica (revokeKey NOTIFYs; the listener has already
+    // dropped the cached answers): each key still in use here is looked up again.
+    const recheckKeys = async () => {
+      const byKey = new Map<string, GatewaySocket[]>();
+      for (const socket of app.io?.sockets.sockets.values() ?? []) {
+        const key = (socket.handshake.auth as { apiKey?: unknown } | undefined)?.apiKey;
+        if (typeof key === 'string') byKey.set(key, [...(byKey.get(key) ?? []), socket]);
+      }
+      for (const [key, sockets] of byKey) {
+        try {
+          await app.apiKeys.projectFor(key, 'read');
+        } catch (err) {
+          if (err instanceof UnauthorizedError || err instanceof ForbiddenError) for (const socket of sockets) socket.disconnect(true);
+          else throw err;
+        }
+      }
+    };
+    app.listener.on(PG_CHANNELS.keysChanged, () => {
+      recheckKeys().catch((err) => app.log.warn({ err }, 'could not recheck the keys of open sockets'));
+    });
 
     app.addHook('onReady', async () => {
       const io: GatewayServer = new Server(app.server, {
@@ -102,7 +126,6 @@ export default fp(
       if (adapterPool) {
         io.on('memsight:watching', (message) => directory.receive(message));
         const announce = () => io.serverSideEmit('memsight:watching', { replica, ids: watchedInstanceIds(io.sockets.adapter.rooms.keys()) });
-        let soon: NodeJS.Timeout | undefined;
         const changed = (room: string) => {
           if (room.startsWith('instance:')) soon ??= setTimeout(() => ((soon = undefined), announce()), 50);
         };
@@ -121,8 +144,9 @@ export default fp(
     app.addHook('preClose', async () => {
       clearInterval(announcer);
       await app.io?.close();
+      clearTimeout(soon); // closing left every room, which schedules one last announcement
       await adapterPool?.end();
     });
   },
-  { name: 'live-gateway', dependencies: ['auth', 'ingest-pipeline'] },
+  { name: 'live-gateway', dependencies: ['auth', 'ingest-pipeline', 'listener'] },
 );

@@ -16,7 +16,8 @@ export default fp(
   async (app) => {
     const listener = new PgListener({
       connectionString: app.config.databaseUrl,
-      applicationName: 'memsight-ingest-listener',
+      // With the pid, an operator (or a test) can tell which process a session belongs to.
+      applicationName: `memsight-ingest-listener:${process.pid}`,
       retryMs: 1000,
       onError: (err, what) => app.log.warn({ err }, what),
     });

@@ -107,6 +107,26 @@ describe('alerts API and live feed', () => {
     assert.deepEqual(strangerGot.map((e) => e.alert.summary), ['theirs']);
   });
 
+  test('a transition written while the relay\'s database session was down reaches the socket once it is back', async () => {
+    const mine = open(owner.apiKey);
+    await new Promise((r) => mine.once('connect', () => r(undefined)));
+    const got: AlertTransitionEvent[] = [];
+    mine.on(EVENTS.alertTransition, (e) => got.push(e));
+    // This process's ingest listens on a session named after it (plugins/app/listener.ts).
+    const session = async () =>
+      (await owner.pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [`memsight-ingest-listener:${process.pid}`])).rows[0]?.pid;
+    const pid = await session();
+    assert.ok(pid, 'the relay listens');
+    // Waits until that session has ended: its NOTIFY below cannot be heard.
+    await owner.pool.query('SELECT pg_terminate_backend($1, 5000)', [pid]);
+    const written = await writeAlert(owner, scope, { kind: 'leak', state: 'firing', startedAt: new Date(), summary: 'while deaf' });
+    const deadline = Date.now() + 10_000;
+    while (!got.some((e) => e.cursor === written.transitionId) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(got.filter((e) => e.alert.id === written.id).map((e) => e.transition.to), ['firing'], 'caught up, once');
+    assert.notEqual(await session(), pid, 'on a new session');
+  });
+
   test('a reconnecting client catches up by cursor', async () => {
     const { cursor } = (await (await call('GET', '/api/alerts/transitions')).json()) as AlertTransitionList;
     const a = await writeAlert(owner, scope, { kind: 'gc', state: 'pending', startedAt: new Date(), summary: 'missed one' });

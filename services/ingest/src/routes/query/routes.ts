@@ -47,6 +47,11 @@ const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return instance;
   }
 
+  // Another project's app answers 404 like a missing one, never an empty list (issue 14, routes/isolation.test.ts).
+  async function requireApp(projectId: string, appId: string) {
+    if (!(await findScope(app.pool, projectId, appId, null)).app) throw new NotFoundError(`App ${appId} does not exist in this project.`);
+  }
+
   app.get('/api/apps', { schema: listAppsSchema }, async (request) => listAppsPage(app.pool, request.projectId, liveSince(), request.query));
 
   app.get('/api/overview', { schema: getOverviewSchema }, async (request) =>
@@ -73,9 +78,10 @@ const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { spans: await listAlertSpans(app.pool, request.projectId, instanceId, fromMs, toMs, nowMs, MAX_ALERT_SPANS) };
   });
 
-  app.get('/api/apps/:appId/instances', { schema: listInstancesSchema }, async (request) =>
-    listInstancesPage(app.pool, request.projectId, request.params.appId, liveSince(), request.query),
-  );
+  app.get('/api/apps/:appId/instances', { schema: listInstancesSchema }, async (request) => {
+    await requireApp(request.projectId, request.params.appId);
+    return listInstancesPage(app.pool, request.projectId, request.params.appId, liveSince(), request.query);
+  });
 
   app.get('/api/instances/:instanceId', { schema: getInstanceSchema }, async (request) =>
     requireInstance(request.projectId, request.params.instanceId),
@@ -88,6 +94,7 @@ const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/api/apps/:appId/instances/figures', { schema: listInstanceFiguresSchema }, async (request) => {
+    await requireApp(request.projectId, request.params.appId);
     const instances = await listInstances(app.pool, request.projectId, request.params.appId, liveSince());
     return { instances: await getInstanceFigures(app.pool, request.projectId, instances.map((i) => i.id), app.clock.now()) };
   });
@@ -106,7 +113,7 @@ const queryRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/apps/:appId/top-series', { schema: getAppTopSeriesSchema }, async (request) => {
     const { appId } = request.params;
-    if (!(await findScope(app.pool, request.projectId, appId, null)).app) throw new NotFoundError(`App ${appId} does not exist in this project.`);
+    await requireApp(request.projectId, appId);
     const range = resolveTimeRange(request.query, app.clock.now());
     const instances = await listInstances(app.pool, request.projectId, appId, liveSince());
     const { metric = 'process.memory.rss', limit = '10' } = request.query;

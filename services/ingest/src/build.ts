@@ -4,9 +4,24 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import ingestApp, { type AppOptions } from './app';
 
-export async function buildIngest(opts: AppOptions & { logger?: boolean }): Promise<FastifyInstance> {
+// Credentials never reach the log, whatever a log line carries: a request's
+// headers, a socket handshake's, or an error that quotes them.
+export const LOG_REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'handshake.auth',
+  'handshake.headers.authorization',
+  'handshake.headers.cookie',
+  'auth.apiKey',
+  'apiKey',
+  'secret',
+];
+
+export async function buildIngest(opts: AppOptions & { logger?: boolean; logStream?: NodeJS.WritableStream }): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: opts.config.logLevel },
+    logger: opts.logger === false ? false : { level: opts.config.logLevel, redact: LOG_REDACT_PATHS, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: opts.config.bodyLimitBytes,
     // Agents may sit behind proxies that add `X-Request-Id`; keep ours short.
     requestIdHeader: 'x-request-id',

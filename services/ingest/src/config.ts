@@ -27,6 +27,10 @@ export const IngestConfigSchema = Type.Object({
   /** Sample rows waiting for the group commit; past it, batches are refused with 503 until the queue drains. */
   maxQueuedRows: Int(200_000, 1_000),
   decodeWorkers: Int(1, 0),
+  /** Milliseconds a batch may wait for its decode worker; past it, 503 (and a silent worker is restarted). */
+  decodeTimeoutMs: Int(10_000, 1),
+  /** Batches in flight on one decode worker; past it, 503. One project may hold half of all workers' queues. */
+  decodeQueuePerWorker: Int(64, 1),
   apiKeyCacheTtlSeconds: Int(10, 0),
   liveWindowSeconds: Int(60, 1),
   /** Per-project cardinality caps (0 = none): past one, a batch that would add an app, instance or metric list gets 422 cardinality_limit. */
@@ -77,6 +81,8 @@ export const INGEST_ENV = {
   INGEST_COMMIT_TIMEOUT_MS: 'commitTimeoutMs',
   INGEST_MAX_QUEUED_ROWS: 'maxQueuedRows',
   INGEST_DECODE_WORKERS: 'decodeWorkers',
+  INGEST_DECODE_TIMEOUT_MS: 'decodeTimeoutMs',
+  INGEST_DECODE_QUEUE_PER_WORKER: 'decodeQueuePerWorker',
   INGEST_API_KEY_CACHE_TTL_SECONDS: 'apiKeyCacheTtlSeconds',
   INGEST_LIVE_WINDOW_SECONDS: 'liveWindowSeconds',
   INGEST_MAX_APPS_PER_PROJECT: 'maxAppsPerProject',

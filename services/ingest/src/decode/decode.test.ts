@@ -39,8 +39,9 @@ test('a value that overflows to Infinity rejects only its sample', () => {
 });
 
 test('the worker pool answers like the inline decoder, for many requests at once', async () => {
-  const pool = new DecodePool(2, (err) => assert.fail(String(err)));
+  const pool = new DecodePool({ size: 2, onError: (err) => assert.fail(String(err)) });
   try {
+    await pool.ready();
     const bodies = Array.from({ length: 20 }, () => Buffer.from(readGoldenText('valid', 'node-batch')));
     const nodeWindow = { ...window, nowMs: Math.max(...readGolden('valid', 'node-batch').samples.map((s) => s.ts)) };
     const results = await Promise.all(bodies.map((b) => pool.decode({ ...request(b), window: nodeWindow })));
@@ -60,12 +61,18 @@ test('the worker pool answers like the inline decoder, for many requests at once
 
 test('a worker that dies fails only the request it held, and a fresh worker takes its place', { timeout: 20_000 }, async () => {
   const errors: unknown[] = [];
-  const pool = new DecodePool(2, (err) => errors.push(err), new URL('./fixtures/crashing-worker.mjs', import.meta.url));
+  const pool = new DecodePool({ size: 2, onError: (err) => errors.push(err), workerUrl: new URL('./fixtures/crashing-worker.mjs', import.meta.url) });
   try {
+    await pool.ready();
     // Two workers: the crashing body goes to the first, the other to the second.
     const [crashed, served] = await Promise.allSettled([pool.decode(request(Buffer.from('crash'))), pool.decode(request(Buffer.from('neighbour')))]);
     assert.equal(crashed.status, 'rejected');
-    assert.match(String((crashed as PromiseRejectedResult).reason), /decode worker exited/);
+    // A retryable 503 that says nothing of what broke inside.
+    const reason = (crashed as PromiseRejectedResult).reason;
+    assert.equal(reason.statusCode, 503);
+    assert.equal(reason.code, 'decode_unavailable');
+    assert.equal(reason.headers['retry-after'], '1');
+    assert.match(reason.message, /retry/);
     assert.equal(served.status, 'fulfilled');
     // Both slots answer again, so the dead worker was replaced.
     const after = await Promise.all([pool.decode(request(Buffer.from('one'))), pool.decode(request(Buffer.from('two')))]);

@@ -1,15 +1,43 @@
 // A decode worker: runs decodeBatch off the main thread and hands the encoded
 // rows back without copying them (transferred ArrayBuffers).
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type TransferListItem } from 'node:worker_threads';
 import { decodeBatch, type DecodeRequest, type DecodeResult } from './decode-batch';
 
-parentPort!.on('message', ({ id, req }: { id: number; req: DecodeRequest }) => {
-  let result: DecodeResult;
+export interface WorkerAnswer {
+  id: number;
+  result: DecodeResult;
+  /** What went wrong inside, for the log only: clients get the generic message. */
+  fault?: string;
+}
+
+const INTERNAL: DecodeResult = {
+  ok: false,
+  error: { status: 500, code: 'internal', message: 'Internal error while decoding the batch. It has been logged; try again.' },
+};
+
+function describe(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+/** Decodes one request and posts exactly one answer for it, whatever fails. */
+export function answer(id: number, req: DecodeRequest, post: (answer: WorkerAnswer, transfer: TransferListItem[]) => void): void {
+  let reply: WorkerAnswer;
   try {
-    result = decodeBatch(req);
+    reply = { id, result: decodeBatch(req) };
   } catch (err) {
-    result = { ok: false, error: { status: 500, code: 'internal', message: `decode failed: ${(err as Error).message}` } };
+    reply = { id, result: INTERNAL, fault: describe(err) };
   }
+  const { result } = reply;
   const transfer = result.ok ? [result.batch.rows.buffer as ArrayBuffer, result.batch.rowOffsets.buffer as ArrayBuffer] : [];
-  parentPort!.postMessage({ id, result }, transfer);
-});
+  try {
+    post(reply, transfer);
+  } catch (err) {
+    // An answer that cannot be cloned once threw out of this handler and took
+    // the worker, and every batch in flight on it, down; now only this one fails.
+    post({ id, result: INTERNAL, fault: `the answer could not be sent: ${describe(err)}` }, []);
+  }
+}
+
+parentPort?.on('message', ({ id, req }: { id: number; req: DecodeRequest }) => answer(id, req, (a, t) => parentPort!.postMessage(a, t)));
+// Loaded: from here on, silence means hung rather than still starting.
+parentPort?.postMessage({ ready: true });

@@ -42,7 +42,12 @@ export default fp(
       onFlush: (seconds) => app.metrics.flushSeconds.observe(seconds),
     });
     app.decorate('sampleWriter', writer);
-    const decoder = new DecodePool(app.config.decodeWorkers, (err) => app.log.error({ err }, 'decode worker failed'));
+    const decoder = new DecodePool({
+      size: app.config.decodeWorkers,
+      timeoutMs: app.config.decodeTimeoutMs,
+      queuePerWorker: app.config.decodeQueuePerWorker,
+      onError: (err) => app.log.error({ err }, 'decode worker failed'),
+    });
     app.decorate('decoder', decoder);
     const lastSeen = new LastSeenTracker(app.pool, 5_000, (err) => app.log.warn({ err }, 'last-seen update failed'));
     lastSeen.start();

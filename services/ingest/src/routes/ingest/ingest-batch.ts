@@ -26,7 +26,7 @@ export async function ingestBatch(
   const { config, clock } = app;
   const nowMs = clock.now();
   const window = { nowMs, maxAgeMs: config.maxSampleAgeSeconds * 1000, maxFutureMs: config.maxFutureSkewSeconds * 1000 };
-  const decoded = await app.decoder.decode({ body, gzip: isGzip(contentEncoding), limitBytes: config.bodyLimitBytes, window });
+  const decoded = await app.decoder.decode({ body, gzip: isGzip(contentEncoding), limitBytes: config.bodyLimitBytes, window }, projectId);
   if (!decoded.ok) {
     app.ingestAdmission.forfeit(reservation);
     const { status, code, message, details } = decoded.error;

@@ -1,0 +1,136 @@
+// The worker protocol: every request ends (answer, timeout or 503), a failure
+// fails only the requests it touched, and the queue is bounded per worker
+// and per tenant. The stand-in worker (fixtures/crashing-worker.mjs) hangs,
+// crashes or dawdles on demand.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TransferListItem } from 'node:worker_threads';
+import { DecodePool } from './decode-pool';
+import type { DecodeRequest } from './decode-batch';
+import { answer, type WorkerAnswer } from './worker';
+
+const FIXTURE = new URL('./fixtures/crashing-worker.mjs', import.meta.url);
+const window = { nowMs: 0, maxAgeMs: 1, maxFutureMs: 1 };
+const request = (text: string): DecodeRequest => ({ body: new Uint8Array(Buffer.from(text)), gzip: false, limitBytes: 1024, window });
+const echoed = (r: Awaited<ReturnType<DecodePool['decode']>>) => (r.ok ? 'ok' : r.error.message);
+
+async function withPool(opts: Partial<ConstructorParameters<typeof DecodePool>[0]>, run: (pool: DecodePool, errors: unknown[]) => Promise<void>) {
+  const errors: unknown[] = [];
+  const pool = new DecodePool({ size: 1, onError: (err) => errors.push(err), workerUrl: FIXTURE, ...opts });
+  try {
+    await pool.ready();
+    await run(pool, errors);
+  } finally {
+    await pool.close();
+  }
+}
+
+function assertUnavailable(reason: any, message: RegExp) {
+  assert.equal(reason.statusCode, 503, String(reason));
+  assert.equal(reason.code, 'decode_unavailable');
+  assert.ok(Number(reason.headers['retry-after']) >= 1);
+  assert.match(reason.message, message);
+}
+
+test('a request its worker never answers ends with 503 at the timeout, and the silent worker is replaced', { timeout: 20_000 }, async () => {
+  await withPool({ timeoutMs: 300 }, async (pool, errors) => {
+    const started = performance.now();
+    const hung = await pool.decode(request('hang')).catch((e) => e);
+    assert.ok(performance.now() - started < 2_000, 'ended near the timeout');
+    assertUnavailable(hung, /took longer than 0.3s/);
+    assert.equal(pool.inFlight, 0);
+    // The hung worker was terminated and a fresh one answers.
+    assert.equal(echoed(await pool.decode(request('after'))), 'after');
+    assert.ok(errors.some((e) => /answered nothing/.test(String(e))), 'the restart is logged');
+  });
+});
+
+test('a request stuck behind a busy worker times out alone; the worker keeps its other requests', { timeout: 20_000 }, async () => {
+  await withPool({ timeoutMs: 1_000 }, async (pool, errors) => {
+    // Each request keeps the worker busy 300 ms: it is answering, just slowly.
+    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => pool.decode(request(`slow:300 #${i}`))));
+    assert.deepEqual(results.slice(0, 2).map((r) => r.status), ['fulfilled', 'fulfilled']);
+    const late = results.filter((r) => r.status === 'rejected');
+    assert.ok(late.length >= 1, 'the last ones waited past the timeout');
+    for (const r of late) assertUnavailable((r as PromiseRejectedResult).reason, /took longer/);
+    assert.equal(echoed(await pool.decode(request('still here'))), 'still here');
+    assert.deepEqual(errors, [], 'the worker was not restarted while it was answering');
+  });
+});
+
+test('a worker exit fails only its own requests, with a 503 that hides the cause', { timeout: 20_000 }, async () => {
+  await withPool({ size: 2 }, async (pool) => {
+    const [crashed, neighbour] = await Promise.allSettled([pool.decode(request('crash')), pool.decode(request('neighbour'))]);
+    assertUnavailable((crashed as PromiseRejectedResult).reason, /restarted while handling this batch/);
+    assert.doesNotMatch((crashed as PromiseRejectedResult).reason.message, /exit|code 3/);
+    assert.equal(neighbour.status, 'fulfilled');
+    assert.equal(echoed(await pool.decode(request('again'))), 'again');
+  });
+});
+
+test('a request that cannot be posted fails alone', { timeout: 20_000 }, async () => {
+  await withPool({}, async (pool, errors) => {
+    const unclonable = { ...request('x'), window: { ...window, now: () => 0 } } as unknown as DecodeRequest;
+    const [bad, good] = await Promise.allSettled([pool.decode(unclonable), pool.decode(request('fine'))]);
+    assertUnavailable((bad as PromiseRejectedResult).reason, /could not be handed/);
+    assert.equal(good.status === 'fulfilled' && echoed(good.value), 'fine');
+    assert.equal(errors.length, 1, 'the post failure is logged');
+    assert.equal(pool.inFlight, 0);
+  });
+});
+
+test('the queue is bounded per worker (503) and per tenant (429), and frees up as answers come', { timeout: 20_000 }, async () => {
+  await withPool({ size: 1, queuePerWorker: 4, tenantShare: 0.5, timeoutMs: 5_000 }, async (pool) => {
+    const greedy = [pool.decode(request('slow:300 a'), 'greedy'), pool.decode(request('slow:300 b'), 'greedy')];
+    // The greedy tenant holds its share (2 of 4): its third waits outside with 429.
+    const refused = await pool.decode(request('c'), 'greedy').catch((e) => e);
+    assert.equal(refused.statusCode, 429);
+    assert.equal(refused.code, 'rate_limited');
+    assert.ok(Number(refused.headers['retry-after']) >= 1);
+    // Another tenant still gets in, up to the worker's bound.
+    const others = [pool.decode(request('d'), 'polite'), pool.decode(request('e'), 'other')];
+    const full = await pool.decode(request('f'), 'third').catch((e) => e);
+    assertUnavailable(full, /busy/);
+    assert.deepEqual((await Promise.all([...greedy, ...others])).map(echoed), ['slow:300 a', 'slow:300 b', 'd', 'e']);
+    assert.equal(echoed(await pool.decode(request('g'), 'greedy')), 'g', 'answered requests give the share back');
+  });
+});
+
+test('close ends every request in flight', { timeout: 20_000 }, async () => {
+  const pool = new DecodePool({ size: 1, onError: () => {}, workerUrl: FIXTURE });
+  await pool.ready();
+  const pending = pool.decode(request('hang')).catch((e) => e);
+  await new Promise((r) => setTimeout(r, 50));
+  await pool.close();
+  assertUnavailable(await pending, /shutting down/);
+});
+
+test('the worker posts exactly one answer per request, even when the first cannot be sent', () => {
+  const posted: WorkerAnswer[] = [];
+  const post = (a: WorkerAnswer, _t: TransferListItem[]) => {
+    if (posted.length === 0 && a.fault === undefined) {
+      posted.push(a);
+      throw new DOMException('could not clone', 'DataCloneError');
+    }
+    posted.push(a);
+  };
+  answer(7, request('{}'), post);
+  const last = posted.at(-1)!;
+  assert.equal(posted.length, 2);
+  assert.equal(last.id, 7);
+  assert.ok(!last.result.ok);
+  assert.equal(last.result.error.status, 500);
+  assert.doesNotMatch(last.result.error.message, /clone/, 'the client does not see the internal cause');
+  assert.match(last.fault!, /could not clone/, 'the log does');
+});
+
+test('a decode that throws answers a generic 500 and reports the cause for the log', () => {
+  const posted: WorkerAnswer[] = [];
+  // A body that is not a Uint8Array makes decodeBatch throw a TypeError, not an AppError.
+  answer(1, { ...request('x'), body: null } as unknown as DecodeRequest, (a) => posted.push(a));
+  assert.equal(posted.length, 1);
+  assert.ok(!posted[0]!.result.ok);
+  assert.equal(posted[0]!.result.error.code, 'internal');
+  assert.doesNotMatch(posted[0]!.result.error.message, /TypeError|null/);
+  assert.match(posted[0]!.fault!, /TypeError/);
+});

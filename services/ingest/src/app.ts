@@ -12,6 +12,7 @@ import metricsAccess from './plugins/external/metrics-access';
 import swagger from './plugins/external/swagger';
 import securityHeaders from './plugins/external/security-headers';
 import auth from './plugins/app/auth';
+import rejectNul from './plugins/app/reject-nul';
 import ingestPipeline from './plugins/app/ingest-pipeline';
 import partitions from './plugins/app/partitions';
 import history from './plugins/app/history';
@@ -46,6 +47,7 @@ export default async function ingestApp(app: FastifyInstance, opts: AppOptions):
   await app.register(metrics);
   await app.register(swagger);
   await app.register(auth);
+  await app.register(rejectNul);
   await app.register(ingestPipeline);
   await app.register(partitions);
   await app.register(history);

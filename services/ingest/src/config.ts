@@ -26,6 +26,8 @@ export const IngestConfigSchema = Type.Object({
   commitTimeoutMs: Int(4_000, 100),
   /** Sample rows waiting for the group commit; past it, batches are refused with 503 until the queue drains. */
   maxQueuedRows: Int(200_000, 1_000),
+  /** Declared body bytes one project may have being read and decoded at once; past it, 429 before reading (0 = no bound). */
+  maxInflightBytesPerProject: Int(24 * 1024 * 1024, 0),
   decodeWorkers: Int(1, 0),
   /** Milliseconds a batch may wait for its decode worker; past it, 503 (and a silent worker is restarted). */
   decodeTimeoutMs: Int(10_000, 1),
@@ -80,6 +82,7 @@ export const INGEST_ENV = {
   INGEST_DB_STATEMENT_TIMEOUT_MS: 'dbStatementTimeoutMs',
   INGEST_COMMIT_TIMEOUT_MS: 'commitTimeoutMs',
   INGEST_MAX_QUEUED_ROWS: 'maxQueuedRows',
+  INGEST_MAX_INFLIGHT_BYTES_PER_PROJECT: 'maxInflightBytesPerProject',
   INGEST_DECODE_WORKERS: 'decodeWorkers',
   INGEST_DECODE_TIMEOUT_MS: 'decodeTimeoutMs',
   INGEST_DECODE_QUEUE_PER_WORKER: 'decodeQueuePerWorker',

@@ -5,7 +5,10 @@
 // is estimated from Content-Length and the project's recent values per body
 // byte (per encoding), reserved up front, and settled to the exact count after
 // decoding. Every batch costs at least MIN_VALUES_PER_BATCH, empty ones too:
-// a request costs ingest work whatever it holds.
+// a request costs ingest work whatever it holds. And a project may have at
+// most `maxInflightBytes` of declared body being read and decoded at once:
+// the values rate alone let one project keep 16 maximal bodies queued on the
+// decoder, ahead of everyone else's small batches.
 import type { TokenBuckets } from './token-bucket';
 
 /** About what an empty batch costs ingest (authentication, a decode round trip, a commit), in values. */
@@ -27,25 +30,38 @@ export interface Reservation {
   bodyBytes: number | undefined;
   reserved: number;
   settled: boolean;
+  /** Declared body bytes counted against the project's in-flight bound until settled. */
+  holding: number;
 }
 
 export class IngestAdmission {
   private readonly valuesPerByte = new Map<string, number>();
   private readonly valuesPerBatch = new Map<string, number>();
+  private readonly inflightBytes = new Map<string, number>();
 
-  constructor(private readonly buckets: TokenBuckets) {}
+  constructor(
+    private readonly buckets: TokenBuckets,
+    /** 0 = no bound. One body is always let through, however large. */
+    private readonly maxInflightBytes = 0,
+  ) {}
 
   /** Reserves the estimated cost of a batch; `wait` > 0 means refuse it, retrying after that many seconds. */
-  reserve(projectId: string, bodyBytes: number | undefined, gzip: boolean): { reservation: Reservation; wait: number } {
+  reserve(projectId: string, bodyBytes: number | undefined, gzip: boolean): { reservation: Reservation; wait: number; busy?: boolean } {
+    const refused = { reservation: { projectId, gzip, bodyBytes, reserved: 0, settled: true, holding: 0 }, wait: 1, busy: true };
+    const inflight = this.inflightBytes.get(projectId) ?? 0;
+    if (this.maxInflightBytes > 0 && inflight > 0 && inflight + (bodyBytes ?? 0) > this.maxInflightBytes) return refused;
     const estimate = Math.max(MIN_VALUES_PER_BATCH, Math.ceil(this.estimate(projectId, bodyBytes, gzip)));
     const wait = this.buckets.reserve(projectId, estimate);
-    return { reservation: { projectId, gzip, bodyBytes, reserved: wait > 0 ? 0 : estimate, settled: wait > 0 }, wait };
+    if (wait > 0) return { ...refused, wait, busy: false };
+    const holding = bodyBytes ?? 0;
+    this.inflightBytes.set(projectId, inflight + holding);
+    return { reservation: { projectId, gzip, bodyBytes, reserved: estimate, settled: false, holding }, wait: 0 };
   }
 
   /** The decoded batch held `values` values: charge that (at least the minimum) instead of the estimate, and learn from it. */
   settle(r: Reservation, values: number): void {
     if (r.settled) return;
-    r.settled = true;
+    this.release(r);
     this.buckets.settle(r.projectId, r.reserved, Math.max(MIN_VALUES_PER_BATCH, values, Math.ceil((r.bodyBytes ?? 0) * FLOOR_VALUES_PER_BYTE)));
     this.learn(r, values);
   }
@@ -53,8 +69,15 @@ export class IngestAdmission {
   /** A batch refused before its count was known (bad body, too large): the work was done, the reservation stands. */
   forfeit(r: Reservation): void {
     if (r.settled) return;
-    r.settled = true;
+    this.release(r);
     this.buckets.settle(r.projectId, r.reserved, r.reserved);
+  }
+
+  private release(r: Reservation): void {
+    r.settled = true;
+    const left = (this.inflightBytes.get(r.projectId) ?? 0) - r.holding;
+    if (left > 0) this.inflightBytes.set(r.projectId, left);
+    else this.inflightBytes.delete(r.projectId);
   }
 
   private estimate(projectId: string, bodyBytes: number | undefined, gzip: boolean): number {

@@ -63,7 +63,7 @@ export default fp(
     });
     usage.start();
     app.decorate('ingestLimiter', limiter);
-    app.decorate('ingestAdmission', new IngestAdmission(limiter));
+    app.decorate('ingestAdmission', new IngestAdmission(limiter, app.config.maxInflightBytesPerProject));
     app.decorate('live', new LiveFeed());
     const commits = new CommitNotifier(app.pool, 10, (err) => app.log.warn({ err }, 'could not notify the alerter of new samples'));
     app.decorate('commits', commits);

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { RateLimitedError } from '../../lib/errors';
 import type { Reservation } from '../../lib/ingest-admission';
 import { ingestBatch, isGzip } from './ingest-batch';
@@ -11,9 +11,6 @@ declare module 'fastify' {
   }
 }
 
-// A refused body this large is not worth reading off the socket: close it instead.
-const CLOSE_ABOVE_BYTES = 1 << 20;
-
 const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // The body reaches the action as raw bytes: inflating, parsing and checking
   // it against the contract happen on a decode worker (see src/decode), so
@@ -23,13 +20,20 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   // Charge the project before its body is read (lib/ingest-admission.ts).
-  const admit = async (request: FastifyRequest, reply: FastifyReply) => {
+  // A refused body is still read off the socket (Node discards it, no parsing):
+  // closing instead cost the client its 429 and Retry-After (it saw a reset
+  // while still sending).
+  const admit = async (request: FastifyRequest) => {
     const declared = Number(request.headers['content-length']);
     const bodyBytes = Number.isFinite(declared) && declared >= 0 ? declared : undefined;
-    const { reservation, wait } = app.ingestAdmission.reserve(request.projectId, bodyBytes, isGzip(request.headers['content-encoding']));
+    const { reservation, wait, busy } = app.ingestAdmission.reserve(request.projectId, bodyBytes, isGzip(request.headers['content-encoding']));
     if (wait > 0) {
-      if ((bodyBytes ?? Infinity) > CLOSE_ABOVE_BYTES) reply.header('connection', 'close');
-      throw new RateLimitedError(`This project is over its ingest rate of ${app.config.rateLimitSamplesPerSecond} values per second. Retry after ${wait}s.`, wait);
+      throw new RateLimitedError(
+        busy
+          ? `This project already has ${app.config.maxInflightBytesPerProject} bytes of batches being decoded; send fewer large batches at once and retry after ${wait}s.`
+          : `This project is over its ingest rate of ${app.config.rateLimitSamplesPerSecond} values per second. Retry after ${wait}s.`,
+        wait,
+      );
     }
     request.ingestReservation = reservation;
   };
@@ -41,6 +45,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: [app.authenticate, admit],
     // A batch that failed before the handler settled it (413, a bad encoding) still pays its reservation.
     onResponse: async (request) => request.ingestReservation && app.ingestAdmission.forfeit(request.ingestReservation),
+    onRequestAbort: async (request) => request.ingestReservation && app.ingestAdmission.forfeit(request.ingestReservation),
     config: { scope: 'ingest' },
     bodyLimit: app.config.bodyLimitBytes,
     handler: async (request) => ingestBatch(app, request.projectId, request.body as unknown as Buffer, request.headers['content-encoding'], request.ingestReservation!),

@@ -57,11 +57,40 @@ describe('migrate()', () => {
     ]);
   });
 
-  test('two runners started together apply each migration once', async () => {
-    const other = new pg.Pool({ connectionString: urlFor(dbName), max: 1 });
-    const results = await Promise.all([migrate(pool, MIGRATIONS_DIR), migrate(other, MIGRATIONS_DIR)]);
-    await other.end();
-    assert.deepEqual(results.flatMap((r) => r.applied), []);
+  // On a fresh database, so both race to apply every migration: on a migrated one
+  // there is nothing to apply and the advisory lock would go untested.
+  test('two runners started together on a fresh database apply each migration once', async () => {
+    const fresh = `memsight_migrate_race_${randomBytes(4).toString('hex')}`;
+    await admin.query(`CREATE DATABASE ${fresh}`);
+    const runners = [new pg.Pool({ connectionString: urlFor(fresh), max: 1 }), new pg.Pool({ connectionString: urlFor(fresh), max: 1 })];
+    try {
+      // Seen from outside: one runner waits on the other's advisory lock at least once.
+      let contended = false;
+      let running = true;
+      const watch = (async () => {
+        while (running && !contended) {
+          const { rows } = await admin.query(
+            `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = $1`,
+            [fresh],
+          );
+          contended = rows[0].n > 0;
+        }
+      })();
+      const results = await Promise.all(runners.map((pool) => migrate(pool, MIGRATIONS_DIR)));
+      running = false;
+      await watch;
+      const all = listMigrations(MIGRATIONS_DIR).map((m) => m.name);
+      assert.ok(all.length > 1);
+      assert.ok(contended, 'the second runner waited for the lock');
+      assert.deepEqual(results.flatMap((r) => r.applied).sort(), all, 'every migration applied by exactly one runner');
+      assert.deepEqual(results.map((r) => r.applied.length).sort((x, y) => x - y), [0, all.length], 'the lock is held for a whole run');
+      for (const r of results) assert.deepEqual([...r.applied, ...r.skipped].sort(), all);
+      const { rows } = await runners[0]!.query(`SELECT migration_name, count(*)::int AS n, bool_and(finished_at IS NOT NULL) AS finished FROM "_prisma_migrations" GROUP BY 1 ORDER BY 1`);
+      assert.deepEqual(rows, all.map((name) => ({ migration_name: name, n: 1, finished: true })));
+    } finally {
+      await Promise.all(runners.map((pool) => pool.end()));
+      await admin.query(`DROP DATABASE IF EXISTS ${fresh} WITH (FORCE)`);
+    }
   });
 
   test('a failing migration is recorded with its error and blocks later runs until resolved', async () => {

@@ -25,6 +25,22 @@ export const UWSGI: SystemPackage = {
   present: () => onPath('uwsgi')() && existsSync('/usr/lib/uwsgi/plugins/python3_plugin.so'),
 };
 
+const python3Imports = (module: string) => spawnSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
+
+/**
+ * CPython's own regression suite: pyenv builds ship it; Debian splits it into libpython3.X-testsuite.
+ * Asked by a regression module: Debian's stdlib has `test.support` (and regrtest) without the tests.
+ */
+export const PYTHON_TESTSUITE: SystemPackage = {
+  name: "python3's regression test package (`test`)",
+  // Asked when a message needs it, not at import: the package is named after the python3 on PATH.
+  get apt() {
+    const minor = spawnSync('python3', ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).stdout?.trim();
+    return `libpython${minor || '3'}-testsuite`;
+  },
+  present: () => python3Imports('test.support, test.test_gc, test.test_json'),
+};
+
 export const REQUIRE_SWITCH = 'MEMSIGHT_REQUIRE_SYSTEM_PACKAGES';
 
 /** Whether missing packages fail rather than skip (CI). */

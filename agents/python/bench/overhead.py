@@ -7,6 +7,13 @@ the same request loop: bare (baseline), memsight (posting to a local HTTP
 sink), prometheus_client. Reported against the bare run: the collecting
 thread's CPU (% of one core), RSS added, and extra p99 request latency.
 Then, in this process, the CPU per collection of the metrics both collect.
+
+Then the churn workload (issue 14): a host that builds and drops a table of
+~100 MB of small objects every cycle, bare and with the agent side by side;
+the agent must not raise the host's RSS floor (the lowest RSS after each
+drop) by more than 2 MB. MEMSIGHT_BENCH_CHURN_CYCLE (s, default 10),
+_CYCLES (default 18), _MB (default 100), _INTERVAL (the agent's, default 10).
+`--only churn` runs just that workload (it needs no prometheus_client).
 """
 import json
 import os
@@ -61,7 +68,51 @@ print(json.dumps({"ours": rounds[2][0], "theirs": rounds[2][1]}))
     return json.loads(out.stdout)
 
 
+def churn(python: str, endpoint: str) -> dict:
+    env = os.environ.get
+    cycle, cycles, table_mb, interval = float(env("MEMSIGHT_BENCH_CHURN_CYCLE", "10")), int(env("MEMSIGHT_BENCH_CHURN_CYCLES", "18")), \
+        float(env("MEMSIGHT_BENCH_CHURN_MB", "100")), float(env("MEMSIGHT_BENCH_CHURN_INTERVAL", "10"))
+    sys.stderr.write(f"bench | churn: {table_mb:g} MB of small objects built and dropped every {cycle:g}s, {cycles} cycles, bare and memsight side by side…\n")
+    args = [str(cycle), str(cycles), str(table_mb), endpoint, str(interval)]
+    hosts = {mode: subprocess.Popen([python, os.path.join(HERE, "churn.py"), mode, *args], env=dict(os.environ, PYTHONPATH=AGENT_ROOT),
+                                    stdout=subprocess.PIPE, text=True) for mode in ("bare", "memsight")}
+    runs = {}
+    for mode, host in hosts.items():
+        out, _ = host.communicate(timeout=cycle * cycles * 3 + 120)
+        if host.returncode != 0:
+            sys.exit(f"bench: churn host {mode} failed")
+        runs[mode] = json.loads(out.strip().splitlines()[-1])
+
+    def settled(floors: list) -> float:  # the last three cycles' median: one late page-in must not decide it
+        return sorted(floors[-3:])[len(floors[-3:]) // 2]
+
+    floor = {m: settled(r["floors"]) for m, r in runs.items()}
+    return {
+        "cycle": cycle, "cycles": cycles, "table_mb": table_mb, "interval": interval, "runs": runs, "settled_floor": floor,
+        "floor_added_mb": (floor["memsight"] - floor["bare"]) / 2**20,
+        "first_floor_added_mb": (runs["memsight"]["floors"][0] - runs["bare"]["floors"][0]) / 2**20,
+        # From the second cycle: freeing the first table's list raises glibc's mmap threshold, which lifts every host's floor once.
+        "floor_growth_mb": {m: (floor[m] - r["floors"][min(1, len(r["floors"]) - 1)]) / 2**20 for m, r in runs.items()},
+    }
+
+
+def print_churn(c: dict) -> None:
+    print(f"\nchurn: {c['table_mb']:g} MB of small objects built and dropped every {c['cycle']:g}s for {c['cycles']} cycles, agent interval {c['interval']:g}s")
+    for mode in ("bare", "memsight"):
+        floors = c["runs"][mode]["floors"]
+        print(f"  {mode:<9} RSS floor first cycle {floors[0] / 2**20:7.1f} MB, settled {c['settled_floor'][mode] / 2**20:7.1f} MB,"
+              f" growth since the second cycle {c['floor_growth_mb'][mode]:+6.1f} MB")
+    print(f"  the agent adds {c['floor_added_mb']:+.1f} MB to the settled floor ({c['first_floor_added_mb']:+.1f} MB after the first cycle); goal: at most 2 MB")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--only", "churn"]:
+        sink = subprocess.Popen([sys.executable, os.path.join(HERE, "sink.py")], stdout=subprocess.PIPE, text=True)
+        try:
+            print_churn(churn(sys.executable, f"http://127.0.0.1:{sink.stdout.readline().strip()}"))
+        finally:
+            sink.kill()
+        return
     python = pick_python()
     # An installed package has its bytecode compiled (pip does it); without it
     # every run would compile the agent and count the compiler's memory.
@@ -88,6 +139,7 @@ def main() -> None:
             results["intervals"].append(row)
         sys.stderr.write("bench | the metrics both collect, per collection, in one process…\n")
         results["shared_metrics"] = shared_metrics_cost(python)
+        results["churn"] = churn(python, endpoint)
     finally:
         sink.kill()
 
@@ -100,6 +152,7 @@ def main() -> None:
     shared = results["shared_metrics"]
     print(f"\nmetrics both collect, CPU per collection: memsight {shared['ours'] * 1e6:.0f} µs, prometheus_client {shared['theirs'] * 1e6:.0f} µs"
           f" (ratio {shared['ours'] / shared['theirs']:.2f})")
+    print_churn(results["churn"])
     os.makedirs(os.path.join(AGENT_ROOT, "..", "..", "artifacts"), exist_ok=True)
     with open(os.path.join(AGENT_ROOT, "..", "..", "artifacts", "bench-python-agent.json"), "w") as f:
         json.dump(results, f, indent=2)

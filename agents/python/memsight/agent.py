@@ -12,6 +12,7 @@ sampler fell a whole interval behind). Nothing here may raise into the host.
 from __future__ import annotations
 
 import _thread
+import json
 import os
 import threading
 import time
@@ -26,6 +27,7 @@ from .collectors.resource_warnings import ResourceWarningCounter
 from .identity import instance_identity, new_instance_id, worker_name
 from .log import Log
 from .sender import Sender
+from .ticks import Readings, TickStore
 from .threads import AgentThread
 from .transport import HttpTransport
 
@@ -72,16 +74,21 @@ class Agent:
         started = process.read_start_time(self.sources.proc_root, self.sources.pid, self.sources.ticks_per_second).get("started_at")
         self.started_at_ms = int((started or self._wall()) * 1000)
         self._seq = 0
-        self._ticks: list = []
-        self._snapshots: list = []
-        self._last_arenas: dict = {}
+        self._ticks = TickStore()
+        # Between ticks, state is kept out of new small objects where it can be:
+        # one made during the host's peak pins a 1 MiB pymalloc arena of the
+        # host's for as long as it lives (issue 14; ticks.py says how).
+        self._snapshots = b"[]"  # JSON: a list of dicts of new strs and ints lived until the flush
+        self._last_arenas = Readings()
         self._memory_limit = None  # from the slow rounds' cgroup reading; the first tick is one
         self._pid = os.getpid()
         self.samples_taken = 0
         self.samples_not_taken = 0
         self._slow_every = self.config.slow_interval
         self._next_slow = self._mono()  # the first tick takes the slow picture too
-        self._next_flush = self._mono() + self.config.flush_interval
+        # The first tick is flushed and sent at once: the first encode and send make
+        # their one-time allocations now, at start, rather than during the host's work.
+        self._next_flush = self._mono()
         self.outbox.clear()
 
     # --- lifecycle -------------------------------------------------------
@@ -95,7 +102,21 @@ class Agent:
         if self.sites:
             self.sites.start()
         if not in_forked_children_only:
+            self._warm_up()
             self._spawn()
+
+    def _warm_up(self) -> None:
+        """The first tick (slow round, encode and all) here, on the caller's thread,
+        before the host goes on: the agent's one-time allocations (caches,
+        registered names, buffers, the ctypes and _socket state) are made now,
+        at start. Made by our thread during the host's first peak, they pinned
+        the host's pymalloc arenas for good (issue 14: with ticks.py, a host churning
+        100 MB kept 12 pymalloc arenas instead of 15; bare, it keeps 8)."""
+        try:
+            self.tick()
+            self.transport.warm_up()
+        except Exception as err:  # the thread's first tick will say it again, with the loop's handling
+            self.log.once(f"tick:{type(err).__name__}", "warning", f"sampling failed: {err!r}")
 
     def _spawn(self, first_delay: float = 0.0) -> None:
         self._stop.clear()
@@ -160,8 +181,10 @@ class Agent:
     def _run(self, first_delay: float = 0.0) -> None:
         if first_delay and self._stop.wait(first_delay):
             return
-        next_tick = self._mono()
+        next_tick = self._mono() + (0.0 if first_delay else self.config.interval)  # start() took the first tick
         while not self._stop.is_set():
+            if self._stop.wait(max(0.0, next_tick - self._mono())):
+                return
             try:
                 self.tick()
             except Exception as err:  # a collector bug must cost us a tick, not the host its process
@@ -174,7 +197,6 @@ class Agent:
                 self.samples_not_taken += missed
                 self.outbox.count_not_taken(missed)
                 next_tick += missed * self.config.interval
-            self._stop.wait(max(0.0, next_tick - now))
 
     def tick(self) -> None:
         """Collects (slow work included) without the lock, then records under it, so
@@ -194,14 +216,16 @@ class Agent:
             values.update({f"cpython.tracemalloc.{k}": v for k, v in self.sites.traced().items()})
         if slow:
             self._memory_limit = values.get("container.memory.limit")
-            self._last_arenas = self._slow_round(ts)
-            values.update(self._last_arenas)
-        values.update(metrics.breakdown(values, self._last_arenas))
+            self._last_arenas.replace(self._slow_round(ts))
+        last_arenas = self._last_arenas.as_dict()
+        if slow:
+            values.update(last_arenas)
+        values.update(metrics.breakdown(values, last_arenas))
         values["memsight.agent.dropped_samples"] = self.outbox.dropped_total
         return ts, values
 
     def _record(self, ts: int, values: dict) -> None:
-        self._ticks.append((ts, values))
+        self._ticks.add(ts, values)
         if self._mono() >= self._next_flush:
             self._flush()
 
@@ -213,7 +237,7 @@ class Agent:
         snapshots = [{"kind": "type_counts", "ts": ts, "types": types}]
         if self.sites:
             snapshots.append({"kind": "allocation_sites", "ts": ts, "source": "tracemalloc", "sites": self.sites.take(top=20)})
-        self._snapshots = (self._snapshots + snapshots)[-8:]
+        self._snapshots = json.dumps((json.loads(self._snapshots) + snapshots)[-8:], separators=(",", ":")).encode()
         took = self._mono() - started
         if took > self.config.slow_budget:
             self._slow_every = min(MAX_SLOW_INTERVAL, self._slow_every * 2)
@@ -233,9 +257,9 @@ class Agent:
             worker=worker_name(c.server_software, c.under_uwsgi), computer_name=c.computer_name,
         )
         dropped = self.outbox.take_dropped()
-        batch = build_batch(identity, self._seq, self._ticks, self._snapshots, dropped)
-        self.outbox.put(PendingBatch(self._seq, encode(batch), len(self._ticks), dropped))
+        ticks = self._ticks.take()
+        batch = build_batch(identity, self._seq, ticks, json.loads(self._snapshots), dropped)
+        self.outbox.put(PendingBatch(self._seq, encode(batch), len(ticks), dropped))
         self._seq += 1
-        self._ticks = []
-        self._snapshots = []
+        self._snapshots = b"[]"
         self.sender.wake()

@@ -56,6 +56,15 @@ class HttpTransport:
                 sock.close()
         raise last_error
 
+    def warm_up(self) -> None:
+        """Makes a socket and sets its timeout without connecting: the first use of
+        _socket allocates state that lives for good, better at start than during the
+        host's work (agent.Agent._warm_up says why)."""
+        if not self._tls:
+            sock = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+            sock.settimeout(self._timeout)
+            sock.close()
+
     def post(self, body: bytes) -> Response:
         head = (
             f"POST {self._path} HTTP/1.1\r\nHost: {self._host_header}\r\nUser-Agent: {self._user_agent}\r\n"

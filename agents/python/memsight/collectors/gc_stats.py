@@ -8,6 +8,7 @@ rising uncollectable count, are how a cycle leak looks from outside.
 from __future__ import annotations
 
 import gc as _gc
+from array import array
 import threading
 import time
 
@@ -41,9 +42,12 @@ class GcPauseTimer:
         self._gc = gc_module
         self._lock = threading.Lock()
         self._started: dict = {}
-        self._count = [0, 0, 0]
-        self._total = [0.0, 0.0, 0.0]
-        self._max = [0.0, 0.0, 0.0]
+        # C arrays, not lists: the callback runs during the host's collections,
+        # so a new int or float kept here lands in the host's pymalloc arenas at
+        # its peak and pins one of them until the next collection (issue 14).
+        self._count = array("q", [0, 0, 0])
+        self._total = array("d", [0.0, 0.0, 0.0])
+        self._max = array("d", [0.0, 0.0, 0.0])
         self._installed = False
 
     def _callback(self, phase, info):
@@ -80,6 +84,6 @@ class GcPauseTimer:
 
     def take(self) -> dict:
         with self._lock:
-            out = {"count": list(self._count), "total": list(self._total), "max": list(self._max)}
-            self._max = [0.0, 0.0, 0.0]
+            out = {"count": self._count.tolist(), "total": self._total.tolist(), "max": self._max.tolist()}
+            self._max[0] = self._max[1] = self._max[2] = 0.0
         return out

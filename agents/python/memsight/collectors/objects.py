@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc as _gc
 import sys
 import time
+from array import array
 from _collections import _count_elements
 from _operator import methodcaller
 from itertools import chain
@@ -23,6 +24,8 @@ from itertools import chain
 _CALL = methodcaller("__call__")
 # About 40 ns an object: 4 million allocated blocks hold the interpreter ~0.1 s.
 MAX_BLOCKS = 4_000_000
+# Distinct type names remembered for growth; past this (types made on the fly) start over.
+MAX_NAMES = 4096
 
 
 def _type_name(t: type) -> str:
@@ -35,7 +38,12 @@ class TypeCounter:
     def __init__(self, clock=time.perf_counter, gc_module=_gc):
         self._clock = clock
         self._gc = gc_module
-        self._previous: dict = {}
+        # The previous counts live between rounds, so they are kept as one name
+        # per type (registered once) and a C array of counts: a fresh dict of
+        # new strs and ints every round, made during a host's peak, pinned the
+        # host's pymalloc arenas until the next round (issue 14).
+        self._slot: dict = {}
+        self._previous = array("q", bytes(8 * 512))
 
     def take(self, top: int = 50, budget_seconds: float = 0.2, blocks=None) -> dict:
         """{"types": [{type, count, growth}], "complete": bool, "seconds": float}, largest first.
@@ -56,7 +64,24 @@ class TypeCounter:
             key = _type_name(t)
             named[key] = named.get(key, 0) + n
         rows = sorted(named.items(), key=lambda kv: kv[1], reverse=True)[:top]
-        out = [{"type": name, "count": n, "growth": n - self._previous.get(name, 0)} for name, n in rows]
+        out = [{"type": name, "count": n, "growth": n - self._previous_count(name)} for name, n in rows]
         if complete:  # a cut-short count would read as shrinkage next time
-            self._previous = named
+            self._remember(named)
         return {"types": out, "complete": complete, "seconds": self._clock() - started}
+
+    def _previous_count(self, name: str) -> int:
+        slot = self._slot.get(name)
+        return 0 if slot is None else self._previous[slot]
+
+    def _remember(self, named: dict) -> None:
+        if len(self._slot) + len(named) > MAX_NAMES:
+            self._slot = {}
+        for i in range(len(self._slot)):
+            self._previous[i] = 0
+        for name, n in named.items():
+            slot = self._slot.get(name)
+            if slot is None:
+                slot = self._slot[name] = len(self._slot)
+                if slot >= len(self._previous):
+                    self._previous.extend(array("q", bytes(8 * len(self._previous))))
+            self._previous[slot] = n

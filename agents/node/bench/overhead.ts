@@ -8,7 +8,9 @@
 //   - CPU per collection, each side in its own process;
 //   - the GC floor probe: off, at its default and at a short interval, in
 //     hosts holding a service-sized heap, against a bare one holding the same:
-//     CPU, RSS, latency, and the pauses of the GCs it requested.
+//     CPU, RSS, latency, and the pauses of the GCs it requested;
+//   - the churn workload (churn-floor.ts): the host's RSS floor under a
+//     churning heap, bare and with the agent.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +18,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
+import { churnFloor } from './churn-floor.ts';
 
 const HERE = import.meta.dirname;
 const MODES = ['bare', 'memsight', 'prom'] as const;
@@ -91,6 +94,7 @@ const probed = await Promise.all(probeHosts.map((h) => startHost(h.mode, 10, PRO
 const probedLoad: Loaded[] = [];
 for (const h of probed) probedLoad.push(await load(h.idle.port, PROBE_LOAD_S));
 for (const h of probed) h.child.kill();
+const churnLines = await churnFloor(endpoint);
 sink.close();
 const pauses = (ms: number[] = []) => {
   if (!ms.length) return '0';
@@ -122,3 +126,4 @@ console.log(`\nGC floor probe, 10 s interval, hosts holding ${RETAIN_MB} MB of l
 console.log('host              CPU %     RSS added  p99 extra  p99.9 extra  loop p99 extra  loop max extra  forced major GCs (idle; load)');
 for (const r of probeRows) console.log(r);
 console.log(`* gcProbeMaxPause 0.2 s, so that it keeps probing through the load phase (${PROBE_LOAD_S} s per host)`);
+for (const line of churnLines) console.log(line);

@@ -159,6 +159,18 @@ describe('route fuzzer', () => {
     assert.deepEqual(unknown.map(shown), []);
   });
 
+  // What seed 99 found: POST /v1/ingest with a key and nothing else reached the decoder without a body.
+  test('every operation answers a bare request (a key, no body, no content type) below 500', async () => {
+    const { operations } = await operationsOf(app);
+    const bare: string[] = [];
+    for (const op of operations) {
+      const url = op.path.replace(/\{(\w+)\}/g, (_, name: string) => known[name] ?? '1');
+      const { status } = await answerWithin(app, { method: op.method as InjectOptions['method'], url, headers: { authorization: `Bearer ${tenant.apiKey}` } });
+      if (status === 'no answer' || status >= 500) bare.push(`${op.name} → ${status}`);
+    }
+    assert.deepEqual(bare, []);
+  });
+
   for (const finding of KNOWN_FINDINGS) {
     test(`known finding: ${finding.name}`, { todo: finding.name }, async () => {
       const { status } = await answerWithin(app, finding.reproduce);

@@ -3,6 +3,7 @@
 // the dashboard's own routes, and trailing-slash redirects are off because
 // socket.io's `/socket.io/` path must reach ingest untouched.
 import type { NextConfig } from 'next';
+import { SECURITY_HEADERS } from './lib/security-headers';
 
 const INGEST_URL = process.env.INGEST_URL ?? 'http://127.0.0.1:4100';
 
@@ -12,6 +13,9 @@ const config: NextConfig = {
   // pg's optional native binding must not be bundled; Better Auth runs in the route handler on Node.
   serverExternalPackages: ['pg'],
   poweredByHeader: false,
+  async headers() {
+    return [{ source: '/:path*', headers: SECURITY_HEADERS }];
+  },
   async rewrites() {
     return {
       beforeFiles: [],

@@ -17,6 +17,7 @@ import { registerSignalCases } from './signals-cases';
 import { startStack, stopStack } from './stack';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
 import { CHROMIUM, skipUnless } from '../../../scripts/lib/system-packages';
+import { SECURITY_HEADERS } from '../lib/security-headers';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a browser', { skip: skipUnless([CHROMIUM]) }, () => {
@@ -72,6 +73,20 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 10_000 });
     assert.equal(await page.evaluate(async () => (await fetch('/api/apps')).status), 401, 'signed out, the API refuses');
+    await page.close();
+  });
+
+  test('the dashboard answers with its security headers, and its pages run under them', async () => {
+    for (const path of ['/', '/api/auth/get-session']) {
+      const res = await fetch(new URL(path, dashboardUrl));
+      for (const { key, value } of SECURITY_HEADERS) assert.equal(res.headers.get(key), value, `${path}: ${key}`);
+    }
+    const page = await signedIn('/');
+    const refused: string[] = [];
+    page.on('console', (m) => void (/Content.Security.Policy/i.test(m.text()) && refused.push(m.text())));
+    await page.goto(dashboardUrl);
+    await page.locator('[data-signed-in]').waitFor({ timeout: 20_000 });
+    assert.deepEqual(refused, [], 'nothing on the page is refused by its policy');
     await page.close();
   });
 

@@ -45,11 +45,15 @@ test(`ingest down ${DOWN_SECONDS} s, longer than the agents' buffers: oldest dro
     const stored = await storedFor(pg.url, tenant.projectId);
     report('ingest-down', {
       downS: DOWN_SECONDS, bufferBytes: BUFFER_BYTES, sent: totals.built, stored: stored.samples, duplicated: stored.duplicated,
-      droppedAtCap: totals.droppedAtCap, droppedReported: stored.reportedDropped, lost: lost(totals, stored),
+      droppedAtCap: totals.droppedAtCap, droppedReported: stored.reportedDropped, lost: Math.max(0, lost(totals, stored)), droppedYetStored: Math.max(0, -lost(totals, stored)),
       hostLoopP99BeforeMs: loopBefore, hostLoopP99DuringMs: loopDuring, hostLoopMaxDuringMs: maxDuring,
     });
     assert.ok(totals.droppedAtCap > 0, 'the outage overflowed the buffers');
-    assert.equal(lost(totals, stored), 0, 'every sample not dropped at the cap was stored');
+    // A batch dropped at the cap while in flight may still have been committed: counted dropped, yet stored.
+    // So nothing is lost when stored + dropped covers what was built, and that slack is at most the agents' in-flight batches.
+    assert.ok(lost(totals, stored) <= 0, `every sample not dropped at the cap was stored (${lost(totals, stored)} missing)`);
+    assert.ok(-lost(totals, stored) <= fleet.agents.length, 'dropped yet stored: at most one in-flight batch per agent');
+    assert.ok(stored.samples <= totals.built);
     assert.equal(stored.duplicated, 0);
     assert.equal(stored.reportedDropped, totals.reportedDropped, 'the agents reported every drop in their samples');
     assert.ok(loopDuring < 100, `the host's loop did not wait on the agents (p99 timer delay ${loopDuring.toFixed(1)} ms)`);

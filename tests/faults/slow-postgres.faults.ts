@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { FaultPostgres, sleep } from './lib/fault-postgres';
 import { Front } from './lib/front';
 import { Fleet } from './lib/fleet';
-import { seedBatch } from '../../services/ingest/src/test/seed';
+import { BULK_APP, bulkSenders } from './lib/bulk';
 import { createTenant, lost, MB, OUTAGE_SECONDS, Probe, report, RssWatch, startIngest, storedFor, type Proc } from './lib/stack';
 
 const pg = new FaultPostgres();
@@ -27,38 +27,6 @@ after(async () => {
   await ingest?.proc.stop();
   await pg.close();
 });
-
-/** Senders of 5 000-sample batches that retry each batch (same seq) until it is acknowledged, as agents do. */
-function bulkSenders(url: string, apiKey: string, senders: number) {
-  const stats = { acknowledged: 0, samples: 0, refused: 0, answers: new Map<number, number>() };
-  let running = true;
-  let giveUpAt = Infinity; // once stopped, a batch still unacknowledged a minute later is given up (and counted)
-  const one = async (n: number) => {
-    for (let seq = 1; running; seq++) {
-      const t0 = Date.now() - 3_600_000 + seq * 5_000;
-      const samples = Array.from({ length: 5_000 }, (_, i): [number, number] => [t0 + i, i]);
-      const body = JSON.stringify(seedBatch({ id: `bulk-sender-${n}`, app: 'bulk', metrics: ['process.memory.rss'], samples, seq }));
-      let status = 0;
-      for (;;) {
-        status = await fetch(`${url}/v1/ingest`, {
-          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body, signal: AbortSignal.timeout(10_000),
-        }).then(async (r) => (await r.arrayBuffer(), r.status), () => 0);
-        stats.answers.set(status, (stats.answers.get(status) ?? 0) + 1);
-        // Like an agent: 429 and 5xx (or no answer) are retried, any other 4xx is final.
-        if (status === 200 || (status >= 400 && status < 500 && status !== 429) || Date.now() > giveUpAt) break;
-        await sleep(500);
-      }
-      if (status !== 200) {
-        stats.refused++;
-        continue;
-      }
-      stats.acknowledged++;
-      stats.samples += samples.length;
-    }
-  };
-  const loops = Array.from({ length: senders }, (_, n) => one(n));
-  return { stats, stop: async () => ((running = false), (giveUpAt = Math.min(giveUpAt, Date.now() + 60_000)), await Promise.all(loops)) };
-}
 
 test(`PostgreSQL runnable 5% of the time for ${SLOW_SECONDS} s under load: ingest sheds with 503, stays bounded, loses nothing acknowledged`, { timeout: 240_000 }, async () => {
   const tenant = await createTenant('faults-slow', pg.url);
@@ -83,7 +51,7 @@ test(`PostgreSQL runnable 5% of the time for ${SLOW_SECONDS} s under load: inges
     probe.stop();
     const totals = fleet.totals();
     const stored = await storedFor(pg.url, tenant.projectId);
-    const bulkStored = await storedFor(pg.url, bulkTenant.projectId, 'bulk');
+    const bulkStored = await storedFor(pg.url, bulkTenant.projectId, BULK_APP);
     const shed = (bulk.stats.answers.get(503) ?? 0) + front.count(503);
     report('slow-postgres', {
       slowS: SLOW_SECONDS, sent: totals.built, stored: stored.samples, duplicated: stored.duplicated, droppedReported: totals.droppedAtCap, lost: lost(totals, stored),

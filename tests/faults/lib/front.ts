@@ -12,10 +12,10 @@ export class Front {
   lostAcks = 0;
   /** 429 and 503 answers without Retry-After. */
   missingRetryAfter = 0;
-  /** Requests a backend dropped after taking them (not a refused connection): in-flight work cut off. */
+  /** Requests a backend failed other than by refusing the connection (a reset, often a kept-alive socket it was closing): retried on the next backend. */
   cut = 0;
-  /** Requests being answered now, per backend. */
-  readonly inflight = new Map<string, number>();
+  /** Requests being answered now, each with how it ended. */
+  private readonly inflight = new Set<{ backend: string; answered: boolean }>();
   /** Requests the front could not hand to any backend. */
   unreachable = 0;
   /** Return true to cut the connection after ingest answered `status`. */
@@ -27,6 +27,11 @@ export class Front {
 
   get url(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  /** The requests `backend` is handling now; each one's `answered` says later whether it got its answer. */
+  inflightOn(backend: string): { answered: boolean }[] {
+    return [...this.inflight].filter((t) => t.backend === backend);
   }
 
   count(status: number): number {
@@ -45,9 +50,11 @@ export class Front {
 
   private async forward(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): Promise<void> {
     for (const backend of this.backends) {
-      this.inflight.set(backend, (this.inflight.get(backend) ?? 0) + 1);
+      const ticket = { backend, answered: false };
+      this.inflight.add(ticket);
       try {
-        const answer = await this.send(backend, req, body).finally(() => this.inflight.set(backend, this.inflight.get(backend)! - 1));
+        const answer = await this.send(backend, req, body).finally(() => this.inflight.delete(ticket));
+        ticket.answered = true;
         this.statuses.set(answer.status, this.count(answer.status) + 1);
         if ((answer.status === 429 || answer.status === 503) && !answer.headers['retry-after']) this.missingRetryAfter++;
         if (this.loseAck(answer.status)) {

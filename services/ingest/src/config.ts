@@ -123,3 +123,10 @@ export function loadIngestConfig(env: Record<string, string | undefined>, overri
 export function loadIngestConfigFromEnvironment(): IngestConfig {
   return configOrExit(() => loadIngestConfig(process.env), 'ingest');
 }
+
+/** The one-shot migrate entry point (src/migrate.ts) needs only the database. */
+const MigrateConfigSchema = Type.Object({ databaseUrl: IngestConfigSchema.properties.databaseUrl });
+
+export function loadMigrateConfigFromEnvironment(): Static<typeof MigrateConfigSchema> {
+  return configOrExit(() => loadConfig(MigrateConfigSchema, { DATABASE_URL: 'databaseUrl' }, process.env, {}, 'migrate'), 'migrate');
+}

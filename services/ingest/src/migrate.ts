@@ -3,13 +3,10 @@
 // alerter start. Ingest still migrates at start, which is then a no-op: the
 // runner is idempotent and holds an advisory lock, so the two never race.
 import pino from 'pino';
-import { Type } from 'typebox';
-import { configOrExit, loadConfig } from '@memsight/config';
 import { createPool, migrate, MIGRATIONS_DIR } from '@memsight/db';
+import { loadMigrateConfigFromEnvironment } from './config';
 
-const MigrateConfigSchema = Type.Object({ databaseUrl: Type.String({ minLength: 1 }) });
-
-const config = configOrExit(() => loadConfig(MigrateConfigSchema, { DATABASE_URL: 'databaseUrl' }, process.env, {}, 'migrate'), 'migrate');
+const config = loadMigrateConfigFromEnvironment();
 const log = pino({ name: 'migrate' });
 const pool = createPool(config.databaseUrl, 1);
 try {

@@ -170,11 +170,13 @@ export class Agent {
   }
 
   private async drain(hold: boolean, deadline = Infinity): Promise<void> {
-    for (let pending = this.outbox.peek(); pending && this.mono() < deadline; pending = this.outbox.peek()) {
+    while (this.outbox.length && this.mono() < deadline) {
+      const pending = this.outbox.beginSend()!;
       let response;
       try {
         response = await this.transport.post(pending.body, hold);
       } catch (err) {
+        this.outbox.endSend();
         this.backoff(undefined, `ingest unreachable: ${err instanceof TransportError ? err.message : err}`);
         return;
       }
@@ -185,6 +187,7 @@ export class Agent {
         this.failures = 0;
         this.nextSend = 0;
       } else if (response.status === 429 || response.status >= 500) {
+        this.outbox.endSend();
         this.backoff(response.retryAfter, `ingest answered ${response.status}`);
         return;
       } else {

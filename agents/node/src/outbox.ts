@@ -18,6 +18,7 @@ export class Outbox {
   bytes = 0;
   droppedTotal = 0;
   private droppedUnreported = 0;
+  private inFlight: PendingBatch | undefined;
 
   constructor(private readonly maxBytes: number) {}
 
@@ -28,9 +29,12 @@ export class Outbox {
   put(batch: PendingBatch): void {
     this.queue.push(batch);
     this.bytes += batch.body.length;
-    // Keep at least the newest batch, even if it alone is over the cap.
-    while (this.bytes > this.maxBytes && this.queue.length > 1) {
-      const old = this.queue.shift()!;
+    // Keep at least the newest batch, even if it alone is over the cap. Never the one
+    // being sent: ingest may store it, and its samples would then count as dropped too.
+    while (this.bytes > this.maxBytes) {
+      const oldest = this.queue[0] === this.inFlight ? 1 : 0;
+      if (oldest >= this.queue.length - 1) break;
+      const old = this.queue.splice(oldest, 1)[0]!;
       this.bytes -= old.body.length;
       this.droppedTotal += old.samples;
       this.droppedUnreported += old.samples + old.reportsDropped;
@@ -47,8 +51,19 @@ export class Outbox {
     return this.queue[0];
   }
 
-  /** Removes `batch` if it is still the oldest (it may have been dropped while in flight). */
+  /** The oldest batch, kept from being dropped until endSend() or acknowledge(). */
+  beginSend(): PendingBatch | undefined {
+    return (this.inFlight = this.queue[0]);
+  }
+
+  /** The send failed: the batch stays, and may be dropped again. */
+  endSend(): void {
+    this.inFlight = undefined;
+  }
+
+  /** Removes `batch` if it is still the oldest. */
   acknowledge(batch: PendingBatch): void {
+    if (this.inFlight === batch) this.inFlight = undefined;
     if (this.queue[0] === batch) {
       this.queue.shift();
       this.bytes -= batch.body.length;
@@ -59,6 +74,7 @@ export class Outbox {
   takeAll(): PendingBatch[] {
     const all = this.queue.splice(0);
     this.bytes = 0;
+    this.inFlight = undefined;
     return all;
   }
 

@@ -28,6 +28,7 @@ class Outbox:
         self._lock = threading.Lock()
         self.dropped_total = 0
         self._dropped_unreported = 0
+        self._in_flight: PendingBatch | None = None
 
     def __len__(self) -> int:
         return len(self._queue)
@@ -40,9 +41,15 @@ class Outbox:
         with self._lock:
             self._queue.append(batch)
             self._bytes += len(batch.body)
-            # Keep at least the newest batch, even if it alone is over the cap.
-            while self._bytes > self.max_bytes and len(self._queue) > 1:
-                old = self._queue.popleft()
+            # Keep at least the newest batch, even if it alone is over the cap. Never the
+            # one being sent: ingest may store it, and then its samples were counted as
+            # dropped too (the sending thread made that possible).
+            while self._bytes > self.max_bytes:
+                oldest = 1 if self._queue[0] is self._in_flight else 0
+                if oldest >= len(self._queue) - 1:
+                    break
+                old = self._queue[oldest]
+                del self._queue[oldest]
                 self._bytes -= len(old.body)
                 self.dropped_total += old.samples
                 # Its samples are lost, and so is the drop count it carried: report both later.
@@ -58,9 +65,22 @@ class Outbox:
         with self._lock:
             return self._queue[0] if self._queue else None
 
-    def acknowledge(self, batch: PendingBatch) -> None:
-        """Removes `batch` if it is still the oldest (it may have been dropped meanwhile)."""
+    def begin_send(self) -> PendingBatch | None:
+        """The oldest batch, kept from being dropped until end_send() or acknowledge()."""
         with self._lock:
+            self._in_flight = self._queue[0] if self._queue else None
+            return self._in_flight
+
+    def end_send(self) -> None:
+        """The send failed: the batch stays, and may be dropped again."""
+        with self._lock:
+            self._in_flight = None
+
+    def acknowledge(self, batch: PendingBatch) -> None:
+        """Removes `batch` if it is still the oldest."""
+        with self._lock:
+            if self._in_flight is batch:
+                self._in_flight = None
             if self._queue and self._queue[0] is batch:
                 self._queue.popleft()
                 self._bytes -= len(batch.body)
@@ -80,3 +100,4 @@ class Outbox:
             self._bytes = 0
             self.dropped_total = 0
             self._dropped_unreported = 0
+            self._in_flight = None

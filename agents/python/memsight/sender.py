@@ -89,15 +89,21 @@ class Sender:
 
     def _send_pending(self, deadline: float, ignore_backoff: bool) -> None:
         while True:
-            pending = self.outbox.peek()
             now = self._mono()
-            if pending is None or now >= deadline or (now < self._next_send and not ignore_backoff):
+            if not len(self.outbox) or now >= deadline or (now < self._next_send and not ignore_backoff):
+                return
+            pending = self.outbox.begin_send()
+            if pending is None:
                 return
             try:
                 response = self.transport.post(pending.body)
             except TransportError as err:
+                self.outbox.end_send()
                 self._backoff(None, f"ingest unreachable: {err}")
                 return
+            except BaseException:
+                self.outbox.end_send()
+                raise
             if response.status < 300:
                 self.outbox.acknowledge(pending)
                 self.sent_batches += 1
@@ -106,6 +112,7 @@ class Sender:
                 self._failures = 0
                 self._next_send = 0.0
             elif response.status == 429 or response.status >= 500:
+                self.outbox.end_send()
                 self._backoff(response.retry_after, f"ingest answered {response.status}")
                 return
             else:  # our batch or our key is wrong: resending cannot help

@@ -26,6 +26,19 @@ class OutboxTest(unittest.TestCase):
         box.acknowledge(big)
         self.assertEqual((len(box), box.bytes), (0, 0))
 
+    def test_the_batch_being_sent_is_never_the_one_dropped(self):
+        box = Outbox(max_bytes=100)
+        box.put(PendingBatch(0, b"a" * 50, samples=2))
+        box.put(PendingBatch(1, b"b" * 40, samples=3))
+        sending = box.begin_send()
+        box.put(PendingBatch(2, b"c" * 40, samples=4))  # over the cap: seq 1 goes, not seq 0 in flight
+        self.assertEqual([sending.seq, box.peek().seq, box.bytes, box.dropped_total], [0, 0, 90, 3])
+        box.put(PendingBatch(3, b"d" * 90, samples=1))  # seq 2 goes; seq 0 in flight and the newest stay
+        self.assertEqual((len(box), box.dropped_total), (2, 3 + 4))
+        box.acknowledge(sending)
+        box.put(PendingBatch(4, b"e" * 20, samples=1))  # nothing in flight now: seq 3 may go
+        self.assertEqual([box.peek().seq, box.dropped_total], [4, 3 + 4 + 1])
+
     def test_samples_never_taken_are_counted_and_reported_like_dropped_ones(self):
         box = Outbox(max_bytes=100)
         box.count_not_taken(3)

@@ -1,0 +1,135 @@
+// `npm run bench:isolation`: does one project's flood slow another project
+// down? One real ingest process over its own embedded PostgreSQL, with the
+// default rate limit. A quiet tenant sends one-sample batches back to back,
+// first alone, then while a flooding tenant keeps 16 maximal bodies (~9.5 MB
+// of JSON each, below the 10 MB limit) in flight, resending at once whatever
+// it is told (it ignores Retry-After). Reports the quiet tenant's p50/p99 in
+// both phases of the same run; the goal is a p99 within 2× of the quiet phase.
+// Bounded: two phases of --seconds each (default 20), under 3 minutes in all.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createApiKey, createPool, createPrisma, createProject, migrate, startEmbeddedPostgres, MIGRATIONS_DIR } from '@memsight/db';
+import { freePort } from './lib/free-port';
+import { waitForHttp } from './lib/processes';
+
+const root = path.resolve(import.meta.dirname, '..');
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '20' },
+    flooders: { type: 'string', default: '16' },
+    'body-mb': { type: 'string', default: '9.5' },
+  },
+});
+const PHASE_MS = Number(args.seconds) * 1000;
+const FLOODERS = Number(args.flooders);
+const say = (m: string) => process.stderr.write(`bench | ${m}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const percentile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
+
+function batch(id: string, seq: number, samples: [number, ...number[]][], metrics: string[]): string {
+  return JSON.stringify({
+    v: 1, agent: { name: 'memsight-bench', version: '0.0.0' },
+    instance: { id, app: id.split('-')[0]!, host: id, pid: 1, runtime: 'node', runtimeVersion: '20.0.0', startedAt: samples[0]?.[0] ?? Date.now() - 1000 },
+    seq, metrics, samples: samples.map(([ts, ...values]) => ({ ts, values })),
+  });
+}
+
+/** About `mb` MB of JSON in a valid batch: the most samples a batch may hold (10 000), 1 s apart, with as many metrics as fill it. */
+function floodBody(mb: number): string {
+  const metrics = Array.from({ length: Math.min(512, Math.floor((mb * 1024 * 1024) / 10_000 / 11)) }, (_, i) => `bench.flood.m${i}`);
+  const now = Date.now();
+  const samples = (n: number) => Array.from({ length: n }, (_, i): [number, ...number[]] => [now - (n - i) * 1000, ...metrics.map((_, j) => 100_000 + i + j + 0.123)]);
+  const one = batch('flood-instance-1', 1, samples(1), metrics).length;
+  const perSample = batch('flood-instance-1', 1, samples(2), metrics).length - one;
+  return batch('flood-instance-1', 1, samples(Math.min(10_000, Math.floor((mb * 1024 * 1024 - one) / perSample))), metrics);
+}
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'memsight-bench-isolation-pg-'));
+const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false, fast: true, onLog: () => {} });
+let ingest: ReturnType<typeof spawn> | undefined;
+try {
+  const pool = createPool(embedded.url, 1);
+  await migrate(pool, MIGRATIONS_DIR);
+  await pool.end();
+  const prisma = createPrisma(embedded.url);
+  const keys: string[] = [];
+  for (const name of ['quiet', 'flood']) {
+    const project = await createProject(prisma, name, name);
+    keys.push((await createApiKey(prisma, project.id, 'bench')).secret);
+  }
+  await prisma.$disconnect();
+  const [quietKey, floodKey] = keys as [string, string];
+
+  const port = await freePort();
+  ingest = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: path.join(root, 'services/ingest'),
+    env: { ...process.env, DATABASE_URL: embedded.url, INGEST_PORT: String(port), LOG_LEVEL: 'error', INGEST_ROLLUP_INTERVAL_SECONDS: '0', INGEST_SOCKET_ADAPTER: 'local' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}/v1/ingest`;
+  await waitForHttp(`http://127.0.0.1:${port}/readyz`, 60_000, (s) => s === 200);
+
+  const post = (key: string, body: string) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body }).then(
+      async (r) => (await r.arrayBuffer(), r.status),
+      () => 0,
+    );
+
+  let seq = 0;
+  const quietPhase = async (ms: number) => {
+    const latencies: number[] = [];
+    const statuses = new Map<number, number>();
+    for (const end = performance.now() + ms; performance.now() < end; ) {
+      const body = batch(`quiet-instance-${seq % 5}`, ++seq, [[Date.now(), 1e8]], ['process.memory.rss']);
+      const t0 = performance.now();
+      const status = await post(quietKey, body);
+      latencies.push(performance.now() - t0);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      await sleep(20);
+    }
+    return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), n: latencies.length, statuses: Object.fromEntries(statuses) };
+  };
+
+  say('warming up…');
+  await quietPhase(3_000);
+  say(`phase 1: the quiet tenant alone for ${PHASE_MS / 1000} s`);
+  const alone = await quietPhase(PHASE_MS);
+
+  say(`building a ${args['body-mb']} MB flood body…`);
+  const body = floodBody(Number(args['body-mb']));
+  const floodStatuses = new Map<number, number>();
+  let flooding = true;
+  const flooders = Array.from({ length: FLOODERS }, async () => {
+    while (flooding) {
+      const status = await post(floodKey, body);
+      floodStatuses.set(status, (floodStatuses.get(status) ?? 0) + 1);
+    }
+  });
+  await sleep(2_000);
+  say(`phase 2: the same, while ${FLOODERS} flooders post ${(body.length / 1024 / 1024).toFixed(1)} MB bodies`);
+  const flooded = await quietPhase(PHASE_MS);
+  flooding = false;
+  await Promise.all(flooders);
+
+  const ratio = flooded.p99 / alone.p99;
+  const result = {
+    alone: { p50Ms: +alone.p50.toFixed(1), p99Ms: +alone.p99.toFixed(1), batches: alone.n, statuses: alone.statuses },
+    flooded: { p50Ms: +flooded.p50.toFixed(1), p99Ms: +flooded.p99.toFixed(1), batches: flooded.n, statuses: flooded.statuses },
+    flood: { bodyMB: +(body.length / 1024 / 1024).toFixed(2), concurrency: FLOODERS, statuses: Object.fromEntries(floodStatuses) },
+    p99Ratio: +ratio.toFixed(2),
+    goalMet: ratio <= 2,
+  };
+  console.log(JSON.stringify(result, null, 2));
+  say(`quiet tenant p99: ${alone.p99.toFixed(1)} ms alone, ${flooded.p99.toFixed(1)} ms flooded (${ratio.toFixed(2)}×; goal ≤ 2×: ${ratio <= 2 ? 'met' : 'NOT met'})`);
+} finally {
+  if (ingest?.pid && ingest.exitCode === null) {
+    const exited = new Promise((r) => ingest!.once('exit', r));
+    ingest.kill('SIGTERM');
+    await exited;
+  }
+  await embedded.stop();
+}

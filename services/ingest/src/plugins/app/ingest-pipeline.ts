@@ -69,7 +69,7 @@ export default fp(
     app.decorate('commits', commits);
     // Registered before db's own onClose runs (hooks run in reverse order), so queued batches commit first.
     app.addHook('onClose', async () => {
-      usage.stop();
+      await usage.stop();
       await writer.close();
       await commits.close();
       await lastSeen.stop();

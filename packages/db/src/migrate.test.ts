@@ -63,6 +63,8 @@ describe('migrate()', () => {
     const fresh = `memsight_migrate_race_${randomBytes(4).toString('hex')}`;
     await admin.query(`CREATE DATABASE ${fresh}`);
     const runners = [new pg.Pool({ connectionString: urlFor(fresh), max: 1 }), new pg.Pool({ connectionString: urlFor(fresh), max: 1 })];
+    // DROP … WITH (FORCE) below may reach a session pool.end() is still closing; its farewell error is not the test's.
+    for (const pool of runners) pool.on('error', () => {});
     try {
       // Seen from outside: one runner waits on the other's advisory lock at least once.
       let contended = false;
@@ -89,6 +91,12 @@ describe('migrate()', () => {
       assert.deepEqual(rows, all.map((name) => ({ migration_name: name, n: 1, finished: true })));
     } finally {
       await Promise.all(runners.map((pool) => pool.end()));
+      // pool.end() resolves before the server has seen every session go: wait for them, so FORCE has no one to end.
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [fresh]);
+        if (rows[0].n === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await admin.query(`DROP DATABASE IF EXISTS ${fresh} WITH (FORCE)`);
     }
   });

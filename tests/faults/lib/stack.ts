@@ -6,7 +6,7 @@ import pg from 'pg';
 import { createTenant, type Tenant } from '@memsight/db/testing';
 import { seedBatch } from '../../../services/ingest/src/test/seed';
 import { freePort } from '../../../scripts/lib/free-port';
-import { Proc, service, waitForHttp } from '../../../services/alerter/e2e/processes';
+import { Proc, service, waitForHttp } from '../../../scripts/lib/proc';
 import type { FleetTotals } from './fleet';
 
 /** The outage length (s): 60 by default, MEMSIGHT_FAULT_OUTAGE_SECONDS to shorten it (CI uses 20 to fit in 10 minutes). */

@@ -13,11 +13,11 @@ import { EXAMPLES, exampleCommand, REPO_ROOT } from '../../../scripts/lib/exampl
 import { freePort } from '../../../scripts/lib/free-port';
 import { inheritedEnvironment } from '../../../scripts/lib/stack-config';
 import { SmtpSink } from '../src/test/smtp-sink';
-import { Proc, service, until, waitForHttp } from './processes';
+import { E2E_LEAK_RATE_FLOOR, Proc, service, until, waitForHttp } from './processes';
 
 const RULES = [
   // Warm-up covers the apps' start (the fragmentation app loads its 160 MB then), as the default 3 min does at real rates.
-  { kind: 'leak', forSeconds: 5, keepFiringForSeconds: 10, params: { windowSeconds: 240, minSpanSeconds: 30, warmupSeconds: 30 } },
+  { kind: 'leak', forSeconds: 5, keepFiringForSeconds: 10, params: { windowSeconds: 240, minSpanSeconds: 30, warmupSeconds: 30, minRateBytesPerHour: E2E_LEAK_RATE_FLOOR } },
   { kind: 'fragmentation', forSeconds: 10, keepFiringForSeconds: 10, params: { windowSeconds: 60, minSpanSeconds: 20, warmupSeconds: 10 } },
   // The agents' GC probe runs every 2 s here (every 3 min by default): 30 forced major GCs a minute are no storm.
   { kind: 'gc', params: { maxFullCollectionsPerMinute: 120 } },

@@ -15,9 +15,9 @@ import { EXAMPLES, exampleCommand, REPO_ROOT } from '../../../scripts/lib/exampl
 import { freePort } from '../../../scripts/lib/free-port';
 import { inheritedEnvironment } from '../../../scripts/lib/stack-config';
 import { SmtpSink } from '../src/test/smtp-sink';
-import { Proc, service, until, waitForHttp } from './processes';
+import { E2E_LEAK_RATE_FLOOR, Proc, service, until, waitForHttp } from './processes';
 
-const LEAK_RULE = { kind: 'leak', forSeconds: 5, keepFiringForSeconds: 60, params: { windowSeconds: 240, minSpanSeconds: 30, warmupSeconds: 20 } };
+const LEAK_RULE = { kind: 'leak', forSeconds: 5, keepFiringForSeconds: 60, params: { windowSeconds: 240, minSpanSeconds: 30, warmupSeconds: 20, minRateBytesPerHour: E2E_LEAK_RATE_FLOOR } };
 const AGENT = { MEMSIGHT_INTERVAL: '0.5', MEMSIGHT_FLUSH_INTERVAL: '1', MEMSIGHT_SLOW_INTERVAL: '2', MEMSIGHT_GC_PROBE: '2', MEMSIGHT_LOG_LEVEL: 'warning' };
 /** The standby retries the lock this often (the alerter's default); the bound allows for a loaded machine. */
 const HANDOVER_BOUND_MS = 15_000;

@@ -33,6 +33,11 @@ export const InstanceSummary = Type.Object({
   firstSeenAt: IsoTime,
   lastSeenAt: IsoTime,
   live: Type.Boolean(),
+  droppedSamples: Type.Number({
+    minimum: 0,
+    description: "Samples the agent dropped from its full buffer (ingest unreachable or refusing it), summed over its batches' `dropped`; 0 when it lost none.",
+  }),
+  droppedLastAt: Type.Union([IsoTime, Type.Null()], { description: 'When drops were last reported (the newest sample of the newest batch reporting any); null when none were.' }),
 });
 export const InstanceList = Type.Object({ instances: Type.Array(InstanceSummary), nextCursor: NextCursor }, { $id: 'InstanceList' });
 

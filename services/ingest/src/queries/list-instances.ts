@@ -18,12 +18,15 @@ interface InstanceRow {
   startedAt: Date;
   firstSeenAt: Date;
   lastSeenAt: Date;
+  droppedSamples: string;
+  droppedLastAt: Date | null;
 }
 
 const SELECT = `SELECT i.id::text AS id, i.agent_instance_id AS "agentInstanceId", i.app_id AS "appId", a.name AS "appName",
        i.host, i.pid, i.runtime, i.runtime_version AS "runtimeVersion", i.app_version AS "appVersion", i.worker,
        i.agent_name || '/' || i.agent_version AS agent, i.labels, i.memory_limit_bytes::text AS "memoryLimitBytes",
-       i.started_at AS "startedAt", i.first_seen_at AS "firstSeenAt", i.last_seen_at AS "lastSeenAt"
+       i.started_at AS "startedAt", i.first_seen_at AS "firstSeenAt", i.last_seen_at AS "lastSeenAt",
+       i.dropped_samples::text AS "droppedSamples", i.dropped_last_at AS "droppedLastAt"
   FROM instances i JOIN apps a ON a.id = i.app_id`;
 
 function toSummary(r: InstanceRow, liveSinceMs: number): InstanceSummary {
@@ -34,6 +37,8 @@ function toSummary(r: InstanceRow, liveSinceMs: number): InstanceSummary {
     firstSeenAt: r.firstSeenAt.toISOString(),
     lastSeenAt: r.lastSeenAt.toISOString(),
     live: r.lastSeenAt.getTime() >= liveSinceMs,
+    droppedSamples: Number(r.droppedSamples),
+    droppedLastAt: r.droppedLastAt?.toISOString() ?? null,
   };
 }
 

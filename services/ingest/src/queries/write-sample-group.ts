@@ -1,5 +1,5 @@
 // Writes a group of ingest batches in one transaction: the idempotency keys,
-// the samples (binary COPY) and the snapshots. Instances' last-seen times are
+// the samples (binary COPY), the snapshots and the agents' reported drops. Instances' last-seen times are
 // kept off this path (see lib/last-seen.ts): one statement fewer per commit.
 // Acknowledging only after this commits is what makes an agent's retry safe.
 import { Readable } from 'node:stream';
@@ -9,6 +9,7 @@ import copyStreams from 'pg-copy-streams';
 import type { Snapshot } from '@memsight/contracts';
 import { COPY_HEADER, COPY_TRAILER } from './samples-copy-binary';
 import { pipelinedCopy } from './pipelined-copy';
+import { addAgentDropsStatement } from './add-agent-drops';
 
 export interface WriteJob {
   instanceId: string;
@@ -19,6 +20,9 @@ export interface WriteJob {
   /** The samples' earliest and latest times in ms: the minutes the rollups must recompute. */
   tsRange?: [number, number];
   snapshots: Snapshot[];
+  /** Samples the agent reports it dropped since its previous batch (the batch's `dropped`), and when (unix ms). */
+  dropped?: number;
+  droppedAtMs?: number;
 }
 
 export interface WriteOutcome {
@@ -67,9 +71,10 @@ export async function writeSampleGroup(
     // (no ON CONFLICT here), and the careful path below then sorts it out.
     if (!opts.tolerateExisting && unique.every((j) => j.snapshots.length === 0)) {
       try {
+        const drops = addAgentDropsStatement(unique);
         await pipelinedCopy(
           client,
-          `BEGIN; INSERT INTO ${KEY_COLUMNS} VALUES ${keyValues(unique)}; ${COPY_SAMPLES}; COMMIT`,
+          `BEGIN; INSERT INTO ${KEY_COLUMNS} VALUES ${keyValues(unique)}; ${drops ? `${drops}; ` : ''}${COPY_SAMPLES}; COMMIT`,
           copyChunks(unique),
         );
         return jobs.map((j, i) => (firstByKey.get(keyOf(j)) === i ? { duplicate: false, stored: j.rowCount } : { duplicate: true, stored: 0 }));
@@ -86,6 +91,9 @@ export async function writeSampleGroup(
     const freshKeys = new Set(fresh.rows.map((r) => r.key));
     const toWrite = unique.filter((j) => freshKeys.has(keyOf(j)));
     const storedByKey = new Map<string, number>();
+    // Only batches stored now count their drops: a duplicate's were counted when it was first stored.
+    const drops = addAgentDropsStatement(toWrite);
+    if (drops) await client.query(drops);
     if (opts.tolerateExisting) {
       for (const j of toWrite) storedByKey.set(keyOf(j), await insertSkippingExisting(client, j));
     } else if (toWrite.some((j) => j.rowCount > 0)) {

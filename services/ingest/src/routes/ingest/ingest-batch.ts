@@ -53,6 +53,9 @@ export async function ingestBatch(
       rowCount,
       tsRange: rowCount > 0 ? [batch.firstTs, batch.lastTs] : undefined,
       snapshots: (header.snapshots ?? []).filter((s) => inWindow(s.ts)),
+      // Drops are reported with the batch built after them: its newest sample is when they were counted.
+      dropped: header.dropped ?? 0,
+      droppedAtMs: rowCount > 0 ? batch.lastTs : nowMs,
     }, left());
   } catch (err) {
     if (err instanceof WriterClosedError) throw new UnavailableError('Ingest is restarting; retry shortly.');

@@ -85,6 +85,17 @@ export const ThresholdParams = Type.Object(
   { additionalProperties: false },
 );
 
+// Data loss: the agent's own memsight.agent.dropped_samples counter rose within
+// the window. Loss has already happened when it is seen, so there is no warm-up
+// and no least span: one dropped sample is one too many by default.
+export const DataLossParams = Type.Object(
+  {
+    windowSeconds: Seconds(600, 60, MAX_WINDOW, 'How far back the detector looks for drops; the alert resolves once a window passes without any.'),
+    minDropped: Type.Integer({ default: 1, minimum: 1, description: 'Fewest samples dropped within the window that raise the alert.' }),
+  },
+  { additionalProperties: false },
+);
+
 export const RULE_PARAMS = {
   leak: LeakParams,
   'time-to-limit': TimeToLimitParams,
@@ -92,6 +103,7 @@ export const RULE_PARAMS = {
   'resource-leak': ResourceLeakParams,
   gc: GcParams,
   threshold: ThresholdParams,
+  'data-loss': DataLossParams,
 } as const satisfies Record<AlertKind, TObject>;
 
 /** Defaults of a rule besides its params: how long a condition must hold before it fires, and how bad it is. */
@@ -103,6 +115,7 @@ export const RULE_DEFAULTS: Record<AlertKind, { forSeconds: number; keepFiringFo
   'resource-leak': { forSeconds: 300, keepFiringForSeconds: 300, severity: 'warning', name: 'Resource leak' },
   gc: { forSeconds: 300, keepFiringForSeconds: 120, severity: 'warning', name: 'Garbage collection' },
   threshold: { forSeconds: 0, keepFiringForSeconds: 0, severity: 'warning', name: 'Threshold' },
+  'data-loss': { forSeconds: 0, keepFiringForSeconds: 0, severity: 'warning', name: 'Agent data loss' },
 };
 
 export type LeakParams = Static<typeof LeakParams>;
@@ -111,6 +124,7 @@ export type FragmentationParams = Static<typeof FragmentationParams>;
 export type ResourceLeakParams = Static<typeof ResourceLeakParams>;
 export type GcParams = Static<typeof GcParams>;
 export type ThresholdParams = Static<typeof ThresholdParams>;
+export type DataLossParams = Static<typeof DataLossParams>;
 export type RuleParams = {
   leak: LeakParams;
   'time-to-limit': TimeToLimitParams;
@@ -118,6 +132,7 @@ export type RuleParams = {
   'resource-leak': ResourceLeakParams;
   gc: GcParams;
   threshold: ThresholdParams;
+  'data-loss': DataLossParams;
 };
 
 const IsoTime = Type.String({ format: 'date-time' });

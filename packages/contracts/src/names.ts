@@ -15,7 +15,7 @@ export const rooms = {
   instance: (instanceId: string) => `instance:${instanceId}`,
 };
 
-export const ALERT_KINDS = ['leak', 'time-to-limit', 'fragmentation', 'resource-leak', 'gc', 'threshold'] as const;
+export const ALERT_KINDS = ['leak', 'time-to-limit', 'fragmentation', 'resource-leak', 'gc', 'threshold', 'data-loss'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;

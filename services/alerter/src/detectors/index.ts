@@ -1,5 +1,6 @@
 // Every alert kind's detector, by kind: the evaluator's one entry point.
 import type { AlertKind, RuleParams } from '@memsight/contracts';
+import { dataLoss } from './data-loss';
 import { fragmentation } from './fragmentation';
 import { gc } from './gc';
 import { leak } from './leak';
@@ -15,4 +16,5 @@ export const DETECTORS: { [K in AlertKind]: Detector<RuleParams[K]> } = {
   'resource-leak': resourceLeak,
   gc,
   threshold,
+  'data-loss': dataLoss,
 };

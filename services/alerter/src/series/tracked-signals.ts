@@ -19,6 +19,7 @@ export const STATIC_SIGNALS: Record<string, Aggregate[]> = {
   'container.memory.limit': LAST,
   'process.max_fds': LAST,
   'process.threads': MIN_MAX,
+  'memsight.agent.dropped_samples': LAST, // the agent's own loss (data-loss detector)
   // CPython allocators and heap
   'cpython.pymalloc.allocated_blocks': MIN,
   'cpython.pymalloc.used_bytes': MIN,

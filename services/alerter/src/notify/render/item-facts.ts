@@ -131,6 +131,8 @@ function alertValue(item: EmailItem, unit: MetricUnit): Figure | undefined {
       return evidence.ratePerHour === undefined ? { label: 'Value', value: formatValue(v, unit) } : undefined;
     case 'fragmentation':
       return { label: 'Held but unused', value: formatPercent(v) };
+    case 'data-loss':
+      return { label: 'Samples lost', value: formatCount(v) };
     default:
       return { label: 'Value', value: formatValue(v, unit) };
   }

@@ -12,7 +12,7 @@ export const listAlertsSchema = {
   querystring: Type.Object(
     {
       state: ListOf('pending, firing, resolved; comma-separated or repeated'),
-      kind: ListOf('leak, time-to-limit, fragmentation, resource-leak, gc, threshold; comma-separated or repeated'),
+      kind: ListOf('leak, time-to-limit, fragmentation, resource-leak, gc, threshold, data-loss; comma-separated or repeated'),
       appId: Type.Optional(Type.String({ format: 'uuid' })),
       instanceId: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
       from: Type.Optional(Type.String({ description: 'Alerts that started at or after (ISO time or unix ms). For alerts overlapping a range, as chart bands, see GET /api/instances/{instanceId}/alert-spans' })),

@@ -47,7 +47,7 @@ describe('alert rules API', () => {
     const res = await call('GET', '/api/rules');
     assert.equal(res.status, 200);
     const { rules } = (await res.json()) as { rules: AlertRule[] };
-    assert.deepEqual(rules.filter((r) => r.builtin).map((r) => r.kind).sort(), ['fragmentation', 'gc', 'leak', 'resource-leak', 'time-to-limit']);
+    assert.deepEqual(rules.filter((r) => r.builtin).map((r) => r.kind).sort(), ['data-loss', 'fragmentation', 'gc', 'leak', 'resource-leak', 'time-to-limit']);
     const leak = rules.find((r) => r.kind === 'leak')!;
     assert.equal(leak.forSeconds, 300);
     assert.equal(leak.appId, null);

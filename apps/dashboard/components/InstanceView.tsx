@@ -9,6 +9,7 @@ import { useMemo } from 'react';
 import { panelChart, type ChartData } from '../lib/chart-data';
 import { chartMarks, describeMarks } from '../lib/chart-marks';
 import { formatAgo, formatBytes } from '../lib/format';
+import { describeDrops } from '../lib/agent-drops';
 import type { PanelSpec } from '../lib/panels';
 import { checkCustom, spanOf, windowLabel } from '../lib/time-range';
 import { withForecast, withTrend, type Forecast } from '../lib/trend';
@@ -66,6 +67,7 @@ export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
   const open = data.alerts.filter((a) => a.state !== 'resolved');
   const forecast = forecastText(charts.find((c) => c.panel.id === 'memory')?.forecast ?? null, Date.now() / 1000);
   const marksText = marks ? describeMarks(marks, (s) => new Date(s * 1000).toLocaleString()) : '';
+  const drops = describeDrops(instance);
   return (
     <>
       <p><a href={`/apps/${instance.appId}`}>← {instance.appName}</a></p>
@@ -81,7 +83,15 @@ export function InstanceView({ apiKey, id }: { apiKey: string; id: string }) {
         <span><b>RSS now</b>{formatBytes(rss?.at(-1)?.[1])}</span>
         <span><b>limit</b>{formatBytes(instance.memoryLimitBytes)}</span>
         <span><b>stream</b><span className={liveStatus === 'live' ? 'live' : 'muted'} data-live-status={liveStatus}>{liveStatus}</span></span>
+        <span data-dropped-samples={instance.droppedSamples}><b>dropped</b>{instance.droppedSamples > 0 ? instance.droppedSamples.toLocaleString('en-US') : 'none'}</span>
       </div>
+      {drops && (
+        // A gap in the charts reads like a quiet process: the loss is said in words (issue 14).
+        <p className="card data-loss" role="status" data-drops>
+          <span className="badge firing">data lost</span> {drops}. Those samples never reached memsight, so the charts have gaps there: the agent&apos;s buffer was full
+          (ingest unreachable or refusing its batches) or the process was too busy to run the agent.
+        </p>
+      )}
       {open.length > 0 && (
         <section className="card" aria-labelledby="instance-alerts">
           <h2 id="instance-alerts">Open alerts</h2>

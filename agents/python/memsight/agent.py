@@ -16,6 +16,7 @@ import json
 import os
 import threading
 import time
+from array import array
 
 from . import AGENT_NAME, __version__, metrics
 from .batch import build_batch, encode
@@ -32,6 +33,14 @@ from .threads import AgentThread
 from .transport import HttpTransport
 
 MAX_SLOW_INTERVAL = 3600.0
+# Timeouts for the loop's waits that exist before the host works: a float made at
+# the end of a tick, during a host's peak, lived for the whole wait and pinned the
+# 1 MiB pymalloc arena it landed in (issue 14). Whole seconds are small ints, which
+# CPython never allocates; the rest is rounded up to one of these.
+_FRACTIONS = tuple(i / 100 for i in range(1, 101))
+# Slots of Agent._at (monotonic seconds) and Agent._count.
+NEXT_TICK, NEXT_FLUSH, NEXT_SLOW, SLOW_EVERY = range(4)
+TAKEN, NOT_TAKEN, SEQ = range(3)
 
 
 class Agent:
@@ -69,11 +78,27 @@ class Agent:
     def sent_batches(self) -> int:
         return self.sender.sent_batches
 
+    @property
+    def samples_taken(self) -> int:
+        return self._count[TAKEN]
+
+    @property
+    def samples_not_taken(self) -> int:
+        return self._count[NOT_TAKEN]
+
+    @property
+    def _seq(self) -> int:
+        return self._count[SEQ]
+
     def _new_identity(self) -> None:
         self.instance_id = new_instance_id()
         started = process.read_start_time(self.sources.proc_root, self.sources.pid, self.sources.ticks_per_second).get("started_at")
         self.started_at_ms = int((started or self._wall()) * 1000)
-        self._seq = 0
+        # Numbers that live from one tick to the next are kept in C arrays: a new int
+        # or float each tick, made during a host's peak, pinned the host's arena it
+        # landed in until the next tick (issue 14: one float per arena, measured).
+        self._at = array("d", bytes(8 * 4))
+        self._count = array("q", bytes(8 * 3))
         self._ticks = TickStore()
         # Between ticks, state is kept out of new small objects where it can be:
         # one made during the host's peak pins a 1 MiB pymalloc arena of the
@@ -82,13 +107,11 @@ class Agent:
         self._last_arenas = Readings()
         self._memory_limit = None  # from the slow rounds' cgroup reading; the first tick is one
         self._pid = os.getpid()
-        self.samples_taken = 0
-        self.samples_not_taken = 0
-        self._slow_every = self.config.slow_interval
-        self._next_slow = self._mono()  # the first tick takes the slow picture too
+        self._at[SLOW_EVERY] = self.config.slow_interval
+        self._at[NEXT_SLOW] = self._mono()  # the first tick takes the slow picture too
         # The first tick is flushed and sent at once: the first encode and send make
         # their one-time allocations now, at start, rather than during the host's work.
-        self._next_flush = self._mono()
+        self._at[NEXT_FLUSH] = self._mono()
         self.outbox.clear()
 
     # --- lifecycle -------------------------------------------------------
@@ -181,22 +204,37 @@ class Agent:
     def _run(self, first_delay: float = 0.0) -> None:
         if first_delay and self._stop.wait(first_delay):
             return
-        next_tick = self._mono() + (0.0 if first_delay else self.config.interval)  # start() took the first tick
+        self._at[NEXT_TICK] = self._mono() + (0.0 if first_delay else self.config.interval)  # start() took the first tick
         while not self._stop.is_set():
-            if self._stop.wait(max(0.0, next_tick - self._mono())):
-                return
+            step = self._wait_step()
+            while step is not None:
+                if self._stop.wait(step):
+                    return
+                step = self._wait_step()
             try:
                 self.tick()
             except Exception as err:  # a collector bug must cost us a tick, not the host its process
                 self.log.once(f"tick:{type(err).__name__}", "warning", f"sampling failed: {err!r}")
-            next_tick += self.config.interval
-            now = self._mono()
-            behind = now - next_tick
-            if behind >= self.config.interval:  # asleep (suspended host, debugger): skip, do not burst, and count the loss
-                missed = int(behind // self.config.interval)
-                self.samples_not_taken += missed
-                self.outbox.count_not_taken(missed)
-                next_tick += missed * self.config.interval
+            self._schedule_next()
+
+    def _wait_step(self):
+        """The next wait before the tick is due, as an object that already exists
+        (a small int or one of _FRACTIONS), or None when it is due."""
+        left = self._at[NEXT_TICK] - self._mono()
+        if left <= 0:
+            return None
+        if left >= 1:
+            return min(int(left), 256)
+        return _FRACTIONS[min(99, int(left * 100))]
+
+    def _schedule_next(self) -> None:
+        self._at[NEXT_TICK] += self.config.interval
+        behind = self._mono() - self._at[NEXT_TICK]
+        if behind >= self.config.interval:  # asleep (suspended host, debugger): skip, do not burst, and count the loss
+            missed = int(behind // self.config.interval)
+            self._count[NOT_TAKEN] += missed
+            self.outbox.count_not_taken(missed)
+            self._at[NEXT_TICK] += missed * self.config.interval
 
     def tick(self) -> None:
         """Collects (slow work included) without the lock, then records under it, so
@@ -205,17 +243,19 @@ class Agent:
         ts, values = self._collect()
         with self._lock:
             self._record(ts, values)
-        self.samples_taken += 1
+        self._count[TAKEN] += 1
 
     def _collect(self) -> tuple:
         now = self._mono()
         ts = int(self._wall() * 1000)
-        slow = now >= self._next_slow
+        slow = now >= self._at[NEXT_SLOW]
         values = metrics.cheap(self.sources, full=slow)
         if self.sites:
             values.update({f"cpython.tracemalloc.{k}": v for k, v in self.sites.traced().items()})
         if slow:
-            self._memory_limit = values.get("container.memory.limit")
+            limit = values.get("container.memory.limit")
+            if limit != self._memory_limit:  # kept, not replaced by an equal new int every round
+                self._memory_limit = limit
             self._last_arenas.replace(self._slow_round(ts))
         last_arenas = self._last_arenas.as_dict()
         if slow:
@@ -226,7 +266,7 @@ class Agent:
 
     def _record(self, ts: int, values: dict) -> None:
         self._ticks.add(ts, values)
-        if self._mono() >= self._next_flush:
+        if self._mono() >= self._at[NEXT_FLUSH]:
             self._flush()
 
     def _slow_round(self, ts: int) -> dict:
@@ -240,15 +280,15 @@ class Agent:
         self._snapshots = json.dumps((json.loads(self._snapshots) + snapshots)[-8:], separators=(",", ":")).encode()
         took = self._mono() - started
         if took > self.config.slow_budget:
-            self._slow_every = min(MAX_SLOW_INTERVAL, self._slow_every * 2)
-            self.log.once("slow-backoff", "info", f"slow metrics took {took * 1000:.0f} ms; now every {self._slow_every:.0f}s")
+            self._at[SLOW_EVERY] = min(MAX_SLOW_INTERVAL, self._at[SLOW_EVERY] * 2)
+            self.log.once("slow-backoff", "info", f"slow metrics took {took * 1000:.0f} ms; now every {self._at[SLOW_EVERY]:.0f}s")
         else:
-            self._slow_every = max(self.config.slow_interval, self._slow_every / 2)
-        self._next_slow = self._mono() + self._slow_every
+            self._at[SLOW_EVERY] = max(self.config.slow_interval, self._at[SLOW_EVERY] / 2)
+        self._at[NEXT_SLOW] = self._mono() + self._at[SLOW_EVERY]
         return values
 
     def _flush(self) -> None:
-        self._next_flush = self._mono() + self.config.flush_interval
+        self._at[NEXT_FLUSH] = self._mono() + self.config.flush_interval
         if not self._ticks:
             return
         c = self.config
@@ -260,6 +300,6 @@ class Agent:
         ticks = self._ticks.take()
         batch = build_batch(identity, self._seq, ticks, json.loads(self._snapshots), dropped)
         self.outbox.put(PendingBatch(self._seq, encode(batch), len(ticks), dropped))
-        self._seq += 1
+        self._count[SEQ] += 1
         self._snapshots = b"[]"
         self.sender.wake()

@@ -3,8 +3,10 @@ The agent never logs through the host's `logging` setup: it must not add
 handlers, change levels, or show up in the host's log pipeline uninvited."""
 from __future__ import annotations
 
+import os
 import sys
 import threading
+import weakref
 
 LEVELS = {"debug": 10, "info": 20, "warning": 30, "error": 40, "off": 100}
 
@@ -15,6 +17,7 @@ class Log:
         self._stream = stream
         self._once: set = set()
         self._lock = threading.Lock()
+        _live.add(self)
 
     def _write(self, level: str, message: str) -> None:
         if LEVELS[level] < self.threshold:
@@ -36,6 +39,11 @@ class Log:
     def error(self, m: str) -> None:
         self._write("error", m)
 
+    def _after_fork_in_child(self) -> None:
+        # A fork taken while another thread held the lock copies it held, with no
+        # thread left to release it: the child's first log.once() would hang.
+        self._lock = threading.Lock()
+
     def once(self, key: str, level: str, message: str) -> None:
         """Logs `message` the first time `key` is seen: a persistent fault says so once, not every tick."""
         with self._lock:
@@ -43,3 +51,15 @@ class Log:
                 return
             self._once.add(key)
         self._write(level, message)
+
+
+_live: weakref.WeakSet = weakref.WeakSet()
+
+
+def _renew_locks_in_child() -> None:
+    for log in list(_live):
+        log._after_fork_in_child()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_renew_locks_in_child)

@@ -56,7 +56,9 @@ def cheap(src: Sources, full: bool = True) -> dict:
     for kind, n in process.count_open_fds(src.proc_root, src.pid).items():
         out[f"process.open_fds{{kind={kind}}}"] = n
     if src.usage_file is None or full:
-        src.usage_file = cgroup.memory_usage_file(src.proc_root, src.pid, src.cgroup_root) or ""
+        found = cgroup.memory_usage_file(src.proc_root, src.pid, src.cgroup_root) or ""
+        if found != src.usage_file:  # an equal new str kept every round would pin a host arena (issue 14)
+            src.usage_file = found
     if src.usage_file:
         usage = cgroup.read_usage(src.usage_file).get("usage")
         if usage is not None:
@@ -127,7 +129,7 @@ def breakdown(values: dict, arena_values: dict) -> dict:
     `other` is clamped at zero when arenas are partly not resident.
     """
     need = ("process.memory.rss_anon", "glibc.malloc.in_use", "glibc.malloc.mmap", "glibc.malloc.free")
-    merged = dict(arena_values, **values)
+    merged = {**arena_values, **values}  # not dict(...): see read_gc on constructors and free lists
     if any(k not in merged for k in need) or "cpython.pymalloc.arena_bytes" not in merged:
         return {}
     in_use = merged.get("cpython.pymalloc.used_bytes", 0) + merged["glibc.malloc.in_use"] + merged["glibc.malloc.mmap"]

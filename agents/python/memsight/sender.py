@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
+from array import array
 
 from .buffer import Outbox
 from .log import Log
@@ -29,11 +30,15 @@ class Sender:
         self.transport = transport
         self.outbox = outbox
         self.log = log
-        self.sent_batches = 0
+        self._sent = array("q", [0])  # not an int replaced per send: it would pin a host arena (issue 14)
         self._interval = interval  # the backoff's unit
         self._mono = monotonic
         self._thread: AgentThread | None = None
         self.reset()
+
+    @property
+    def sent_batches(self) -> int:
+        return self._sent[0]
 
     def reset(self) -> None:
         """Fresh state and locks: at start, and in a forked child, where the parent's
@@ -106,7 +111,7 @@ class Sender:
                 raise
             if response.status < 300:
                 self.outbox.acknowledge(pending)
-                self.sent_batches += 1
+                self._sent[0] += 1
                 if self._failures:
                     self.log.info(f"ingest reachable again after {self._failures} failed tries")
                 self._failures = 0

@@ -32,23 +32,22 @@ class TickStore:
         self._int = _zeros("q", cells)
         self._float = _zeros("d", cells)
         self._is_int = _zeros("b", cells)
-        self._ticks = 0
-        self._cells = 0
+        self._n = _zeros("l", 2)  # ticks, cells: in an array, not new ints kept between ticks
 
     def __len__(self) -> int:
-        return self._ticks
+        return self._n[0]
 
     def add(self, ts: int, values: dict) -> None:
-        if self._ticks == len(self._ts):
+        if self._n[0] == len(self._ts):
             self._ts.extend(_zeros("q", len(self._ts)))
             self._row_end.extend(_zeros("l", len(self._row_end)))
-        while self._cells + len(values) > len(self._col):
+        while self._n[1] + len(values) > len(self._col):
             grow = len(self._col)
             self._col.extend(_zeros("l", grow))
             self._int.extend(_zeros("q", grow))
             self._float.extend(_zeros("d", grow))
             self._is_int.extend(_zeros("b", grow))
-        at = self._cells
+        at = self._n[1]
         for name, v in values.items():
             column = self._column.get(name)
             if column is None:
@@ -62,20 +61,20 @@ class TickStore:
                 continue  # not a number: missing, as build_batch would write it
             self._col[at] = column
             at += 1
-        self._cells = at
-        self._ts[self._ticks] = ts
-        self._row_end[self._ticks] = at
-        self._ticks += 1
+        self._n[1] = at
+        self._ts[self._n[0]] = ts
+        self._row_end[self._n[0]] = at
+        self._n[0] += 1
 
     def take(self) -> list:
         """[(ts_ms, {name: value})], oldest first, for build_batch; the store is empty after."""
         out = []
         start = 0
-        for i in range(self._ticks):
+        for i in range(self._n[0]):
             end = self._row_end[i]
             out.append((self._ts[i], {self._names[self._col[c]]: (self._int[c] if self._is_int[c] else self._float[c]) for c in range(start, end)}))
             start = end
-        self._ticks = self._cells = 0
+        self._n[0] = self._n[1] = 0
         return out
 
 

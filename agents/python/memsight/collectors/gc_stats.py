@@ -17,8 +17,11 @@ def read_gc(gc_module=_gc) -> dict:
     """Counts, thresholds and cumulative stats per generation, plus gc.garbage and enabled."""
     out: dict = {}
     try:
-        out["count"] = list(gc_module.get_count())
-        out["threshold"] = list(gc_module.get_threshold())
+        # [*t], not list(t): list() takes fresh memory, not the interpreter's list
+        # free list, and the list then parks in that free list when freed; made
+        # during a host's peak, each one pinned a host arena for good (issue 14).
+        out["count"] = [*gc_module.get_count()]
+        out["threshold"] = [*gc_module.get_threshold()]
         out["enabled"] = 1 if gc_module.isenabled() else 0
         out["garbage"] = len(gc_module.garbage)
         stats = gc_module.get_stats()

@@ -77,7 +77,7 @@ class AllocationSites:
                 row["_held"], row["_stat"] = stat.size, stat
         previous = self._previous
         self._previous = {site: row["sizeBytes"] for site, row in sites.items()}
-        rows = list(sites.values())
+        rows = [*sites.values()]  # not list(): see gc_stats.read_gc
         if previous is not None:
             for site, row in sites.items():
                 row["growthBytes"] = row["sizeBytes"] - previous.get(site, 0)

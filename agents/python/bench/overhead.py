@@ -14,6 +14,10 @@ the agent must not raise the host's RSS floor (the lowest RSS after each
 drop) by more than 2 MB. MEMSIGHT_BENCH_CHURN_CYCLE (s, default 10),
 _CYCLES (default 18), _MB (default 100), _INTERVAL (the agent's, default 10).
 `--only churn` runs just that workload (it needs no prometheus_client).
+To see what holds the floor: bench/churn_census.py runs the same host with
+bench/arena_census.py at its floors (the pymalloc arenas alive, their blocks,
+and with PYTHONTRACEMALLOC=12 the line that allocated each; resident memory
+by mapping).
 """
 import json
 import os

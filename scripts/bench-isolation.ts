@@ -3,7 +3,7 @@
 // default rate limit. A quiet tenant sends one-sample batches back to back,
 // first alone, then while a flooding tenant keeps 16 maximal bodies (~9.5 MB
 // of JSON each, below the 10 MB limit) in flight, resending at once whatever
-// it is told (it ignores Retry-After). Reports the quiet tenant's p50/p99 in
+// it is told (it ignores Retry-After), from a process of its own. Reports the quiet tenant's p50/p99 in
 // both phases of the same run; the goal is a p99 within 2× of the quiet phase.
 // Bounded: two phases of --seconds each (default 20), under 3 minutes in all.
 import { spawn } from 'node:child_process';
@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { createApiKey, createPool, createPrisma, createProject, migrate, startEmbeddedPostgres, MIGRATIONS_DIR } from '@memsight/db';
 import { freePort } from './lib/free-port';
 import { waitForHttp } from './lib/processes';
+import { batch } from './bench/isolation/bodies';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -29,24 +30,6 @@ const say = (m: string) => process.stderr.write(`bench | ${m}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const percentile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
-
-function batch(id: string, seq: number, samples: [number, ...number[]][], metrics: string[]): string {
-  return JSON.stringify({
-    v: 1, agent: { name: 'memsight-bench', version: '0.0.0' },
-    instance: { id, app: id.split('-')[0]!, host: id, pid: 1, runtime: 'node', runtimeVersion: '20.0.0', startedAt: samples[0]?.[0] ?? Date.now() - 1000 },
-    seq, metrics, samples: samples.map(([ts, ...values]) => ({ ts, values })),
-  });
-}
-
-/** About `mb` MB of JSON in a valid batch: the most samples a batch may hold (10 000), 1 s apart, with as many metrics as fill it. */
-function floodBody(mb: number): string {
-  const metrics = Array.from({ length: Math.min(512, Math.floor((mb * 1024 * 1024) / 10_000 / 11)) }, (_, i) => `bench.flood.m${i}`);
-  const now = Date.now();
-  const samples = (n: number) => Array.from({ length: n }, (_, i): [number, ...number[]] => [now - (n - i) * 1000, ...metrics.map((_, j) => 100_000 + i + j + 0.123)]);
-  const one = batch('flood-instance-1', 1, samples(1), metrics).length;
-  const perSample = batch('flood-instance-1', 1, samples(2), metrics).length - one;
-  return batch('flood-instance-1', 1, samples(Math.min(10_000, Math.floor((mb * 1024 * 1024 - one) / perSample))), metrics);
-}
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'memsight-bench-isolation-pg-'));
 const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false, fast: true, onLog: () => {} });
@@ -99,27 +82,25 @@ try {
   say(`phase 1: the quiet tenant alone for ${PHASE_MS / 1000} s`);
   const alone = await quietPhase(PHASE_MS);
 
-  say(`building a ${args['body-mb']} MB flood body…`);
-  const body = floodBody(Number(args['body-mb']));
-  const floodStatuses = new Map<number, number>();
-  let flooding = true;
-  const flooders = Array.from({ length: FLOODERS }, async () => {
-    while (flooding) {
-      const status = await post(floodKey, body);
-      floodStatuses.set(status, (floodStatuses.get(status) ?? 0) + 1);
-    }
+  const flood = spawn(process.env.FLOOD_NICE ? 'nice' : process.execPath, [...(process.env.FLOOD_NICE ? ['-n', process.env.FLOOD_NICE, process.execPath] : []), '--import', 'tsx', path.join(root, 'scripts/bench/isolation/flood.ts'), url, floodKey, String(FLOODERS), args['body-mb']!], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
+  let floodOut = '';
+  flood.stdout!.on('data', (d) => (floodOut += d));
+  await new Promise((resolve, reject) => (flood.once('message', resolve), flood.once('exit', reject)));
   await sleep(2_000);
-  say(`phase 2: the same, while ${FLOODERS} flooders post ${(body.length / 1024 / 1024).toFixed(1)} MB bodies`);
+  say(`phase 2: the same, while ${FLOODERS} flooders post ${args['body-mb']} MB bodies from another process`);
   const flooded = await quietPhase(PHASE_MS);
-  flooding = false;
-  await Promise.all(flooders);
+  const floodExit = new Promise((r) => flood.once('exit', r));
+  flood.kill('SIGTERM');
+  await floodExit;
+  const floodResult = JSON.parse(floodOut.trim().split('\n').at(-1)!);
 
   const ratio = flooded.p99 / alone.p99;
   const result = {
     alone: { p50Ms: +alone.p50.toFixed(1), p99Ms: +alone.p99.toFixed(1), batches: alone.n, statuses: alone.statuses },
     flooded: { p50Ms: +flooded.p50.toFixed(1), p99Ms: +flooded.p99.toFixed(1), batches: flooded.n, statuses: flooded.statuses },
-    flood: { bodyMB: +(body.length / 1024 / 1024).toFixed(2), concurrency: FLOODERS, statuses: Object.fromEntries(floodStatuses) },
+    flood: floodResult,
     p99Ratio: +ratio.toFixed(2),
     goalMet: ratio <= 2,
   };

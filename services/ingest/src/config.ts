@@ -28,10 +28,11 @@ export const IngestConfigSchema = Type.Object({
   maxQueuedRows: Int(200_000, 1_000),
   /** Declared body bytes one project may have being read and decoded at once; past it, 429 before reading (0 = no bound). */
   maxInflightBytesPerProject: Int(24 * 1024 * 1024, 0),
-  decodeWorkers: Int(1, 0),
-  /** Milliseconds a batch may wait for its decode worker; past it, 503 (and a silent worker is restarted). */
+  /** Decode worker threads; with two or more, the first is kept for small bodies (decode/decode-pool.ts). */
+  decodeWorkers: Int(2, 0),
+  /** Milliseconds a batch may wait for its decode, queued and decoding; past it, 503 (and a worker silent that long on one body is restarted). */
   decodeTimeoutMs: Int(10_000, 1),
-  /** Batches in flight on one decode worker; past it, 503. One project may hold half of all workers' queues. */
+  /** Batches waiting or decoding, per decode worker; past it, 503. One project may hold half of the queue. */
   decodeQueuePerWorker: Int(64, 1),
   apiKeyCacheTtlSeconds: Int(10, 0),
   liveWindowSeconds: Int(60, 1),

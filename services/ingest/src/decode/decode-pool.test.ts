@@ -134,3 +134,39 @@ test('a decode that throws answers a generic 500 and reports the cause for the l
   assert.doesNotMatch(posted[0]!.result.error.message, /TypeError|null/);
   assert.match(posted[0]!.fault!, /TypeError/);
 });
+
+test('with two workers a small body never waits behind large ones: the first worker is kept for small bodies', { timeout: 20_000 }, async () => {
+  await withPool({ size: 2, timeoutMs: 10_000 }, async (pool) => {
+    const pad = ' '.repeat(70 * 1024); // over SMALL_BODY_BYTES: a large body
+    const order: string[] = [];
+    const track = (p: Promise<unknown>, name: string) => p.then(() => order.push(name));
+    const large = Array.from({ length: 3 }, (_, i) => track(pool.decode({ ...request(`slow:400 large-${i}${pad}`), limitBytes: 1 << 20 }, 'flood'), `large-${i}`));
+    await new Promise((r) => setTimeout(r, 50));
+    const started = performance.now();
+    await track(pool.decode(request('small'), 'quiet'), 'small');
+    assert.ok(performance.now() - started < 300, `the small body was answered in ${Math.round(performance.now() - started)} ms, not after the large ones`);
+    await Promise.all(large);
+    assert.deepEqual(order, ['small', 'large-0', 'large-1', 'large-2'], 'the large bodies are decoded one at a time, in order');
+  });
+});
+
+test("queued requests are taken fairly: another tenant's request goes ahead of a backlog", { timeout: 20_000 }, async () => {
+  await withPool({ size: 1, timeoutMs: 10_000 }, async (pool) => {
+    const order: string[] = [];
+    const track = (p: Promise<unknown>, name: string) => p.then(() => order.push(name));
+    const backlog = Array.from({ length: 4 }, (_, i) => track(pool.decode(request(`slow:100 b${i}`), 'backlog'), `b${i}`));
+    const other = track(pool.decode(request('other'), 'other'), 'other');
+    await Promise.all([...backlog, other]);
+    // b0 was already on the worker; the other tenant's request is next.
+    assert.deepEqual(order, ['b0', 'other', 'b1', 'b2', 'b3']);
+  });
+});
+
+test('the timeout counts queued time for the client, but a worker is restarted only when silent on its own request', { timeout: 20_000 }, async () => {
+  await withPool({ size: 1, timeoutMs: 500 }, async (pool, errors) => {
+    const results = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => pool.decode(request(`slow:200 #${i}`))));
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    for (const r of results.slice(2)) assertUnavailable((r as PromiseRejectedResult).reason, /took longer than 0.5s/);
+    assert.deepEqual(errors, [], 'every request the worker held was answered within the bound: no restart');
+  });
+});

@@ -2,33 +2,38 @@
 // body never stalls the event loop that answers the others and talks to
 // PostgreSQL. With zero workers it decodes inline (same results, one thread).
 //
-// Every request ends: with the worker's answer, or with a 503 when the
-// worker does not answer in time, dies, or the queue is full, and a 429 when
-// one project holds more than its share of the queue. A request that once
-// waited forever for a message that never came is the reason (issue 14).
-import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
+// Every request ends: with the worker's answer, or with a 503 when it waits
+// too long, its worker dies, or the queue is full, and a 429 when one project
+// holds more than its share of the queue. A request that once waited forever
+// for a message that never came is the reason (issue 14).
+//
+// Requests wait here, not in the workers' message queues: each worker holds
+// one at a time, and the next is picked by fair queueing across projects
+// (fair-queue.ts). With two or more workers the first is kept for small
+// bodies, so a small batch never waits behind a maximal one being decoded
+// (a 9.5 MB body holds a worker for about 300 ms), and the others, which
+// decode the large ones, run at a lower CPU priority (worker.ts).
 import { DecodeUnavailableError, RateLimitedError } from '../lib/errors';
 import { decodeBatch, type DecodeRequest, type DecodeResult } from './decode-batch';
-import type { WorkerAnswer } from './worker';
+import { FairQueue } from './fair-queue';
+import { WorkerSlot } from './worker-slot';
 
-type WorkerMessage = WorkerAnswer | { ready: true; id?: undefined };
+/** Bodies up to this size (as sent) are small: their decode takes a few milliseconds at most. */
+export const SMALL_BODY_BYTES = 64 * 1024;
+// A small gzip body could still inflate to the full limit (a bomb, or plain
+// whitespace): in the small lane it may inflate only this far, and one that
+// needs more is queued again for the other workers.
+const SMALL_INFLATED_BYTES = 1024 * 1024;
+/** The nice value of the workers that take large bodies (see lowerThreadPriority in worker.ts). */
+const BULK_NICE = 10;
 
-interface Slot {
-  worker: Worker;
-  busy: number;
-  /** Loaded and listening (it posts `{ ready: true }`); a slow start is not a hang. */
-  ready: boolean;
-  readyPromise: Promise<void>;
-  /** When this worker last answered (performance.now()). */
-  answeredAt: number;
-}
-
-interface Pending {
-  slot: Slot;
+interface Job {
+  id: number;
   tenant: string;
-  postedAt: number;
+  req: DecodeRequest;
+  small: boolean;
   timer: NodeJS.Timeout;
+  slot?: WorkerSlot;
   resolve: (r: DecodeResult) => void;
   reject: (e: unknown) => void;
 }
@@ -38,9 +43,9 @@ export interface DecodePoolOptions {
   size: number;
   /** Worker faults for the log: crashes, decode exceptions, restarts. Never sent to clients. */
   onError: (err: unknown) => void;
-  /** How long a request may wait for its answer. */
+  /** How long a request may wait for its answer, queued and decoding. */
   timeoutMs?: number;
-  /** Requests in flight on one worker; past it, 503. */
+  /** Requests waiting or decoding, per worker; past it, 503. */
   queuePerWorker?: number;
   /** The fraction of the whole queue one tenant may hold; past it, 429. */
   tenantShare?: number;
@@ -50,18 +55,18 @@ export interface DecodePoolOptions {
 
 const WORKER_URL = new URL('./worker-entry.mjs', import.meta.url);
 // Loading a worker (tsx compiling its modules) took over 10 s on a loaded
-// 2-core host: a request's clock starts when its worker is ready, but
-// nothing waits longer than this for one to start.
+// 2-core host: nothing waits longer than this for one to start.
 const STARTUP_ALLOWANCE_MS = 60_000;
 
 export class DecodePool {
-  private readonly slots: Slot[] = [];
-  private readonly pending = new Map<number, Pending>();
+  private readonly slots: WorkerSlot[] = [];
+  private readonly queue = new FairQueue<Job>();
+  private readonly jobs = new Map<number, Job>();
   private readonly heldByTenant = new Map<string, number>();
   private readonly size: number;
   private readonly onError: (err: unknown) => void;
   private readonly timeoutMs: number;
-  private readonly queuePerWorker: number;
+  private readonly capacity: number;
   private readonly tenantLimit: number;
   private readonly workerUrl: URL;
   private nextId = 0;
@@ -71,20 +76,17 @@ export class DecodePool {
     this.size = opts.size;
     this.onError = opts.onError;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.queuePerWorker = opts.queuePerWorker ?? 64;
-    this.tenantLimit = Math.max(1, Math.floor(this.size * this.queuePerWorker * (opts.tenantShare ?? 0.5)));
+    this.capacity = this.size * (opts.queuePerWorker ?? 64);
+    this.tenantLimit = Math.max(1, Math.floor(this.capacity * (opts.tenantShare ?? 0.5)));
     this.workerUrl = opts.workerUrl ?? WORKER_URL;
-    for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
+    for (let i = 0; i < this.size; i++) this.slots.push(this.spawn(i));
   }
 
-  /** Decodes one body; `tenant` (the project) is what the queue share is counted by. */
+  /** Decodes one body; `tenant` (the project) is what fairness and the queue share are counted by. */
   decode(req: DecodeRequest, tenant = ''): Promise<DecodeResult> {
     if (this.size === 0) return Promise.resolve(decodeBatch(req));
     if (this.closed) return Promise.reject(new DecodeUnavailableError('Ingest is shutting down; retry shortly.'));
-    // A worker still starting (after a restart) takes requests only when none is ready.
-    const rank = (s: Slot) => s.busy + (s.ready ? 0 : this.queuePerWorker);
-    const slot = this.slots.reduce((a, b) => (rank(b) < rank(a) ? b : a));
-    if (slot.busy >= this.queuePerWorker) {
+    if (this.jobs.size >= this.capacity) {
       return Promise.reject(new DecodeUnavailableError('Ingest is busy decoding other batches; retry shortly.'));
     }
     const held = this.heldByTenant.get(tenant) ?? 0;
@@ -94,23 +96,15 @@ export class DecodePool {
       );
     }
     const id = this.nextId++;
-    // Transfer the body when it owns its memory; a view into a shared pool must be copied.
-    const owned = req.body.byteOffset === 0 && req.body.byteLength === req.body.buffer.byteLength;
-    const body = owned ? req.body : new Uint8Array(req.body);
+    const starting = !this.slots.some((s) => s.ready);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.timedOut(id), slot.ready ? this.timeoutMs : STARTUP_ALLOWANCE_MS + this.timeoutMs);
+      const timer = setTimeout(() => this.timedOut(id), starting ? STARTUP_ALLOWANCE_MS + this.timeoutMs : this.timeoutMs);
       timer.unref();
-      slot.busy++;
+      const job: Job = { id, tenant, req, small: req.body.byteLength <= SMALL_BODY_BYTES, timer, resolve, reject };
+      this.jobs.set(id, job);
       this.heldByTenant.set(tenant, held + 1);
-      this.pending.set(id, { slot, tenant, postedAt: performance.now(), timer, resolve, reject });
-      try {
-        slot.worker.postMessage({ id, req: { ...req, body } }, [body.buffer as ArrayBuffer]);
-      } catch (err) {
-        // Only this request failed to reach the worker; the worker and its other requests are fine.
-        this.settle(id);
-        this.onError(err);
-        reject(new DecodeUnavailableError('The batch could not be handed to the decoder; retry shortly.'));
-      }
+      this.queue.push(tenant, req.body.byteLength, job);
+      this.dispatch();
     });
   }
 
@@ -121,101 +115,98 @@ export class DecodePool {
 
   /** Requests waiting for an answer (for tests and metrics). */
   get inFlight(): number {
-    return this.pending.size;
+    return this.jobs.size;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.failAll(undefined, 'Ingest is shutting down; retry shortly.');
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.queue.drain();
+    for (const id of [...this.jobs.keys()]) this.settle(id)?.reject(new DecodeUnavailableError('Ingest is shutting down; retry shortly.'));
+    await Promise.all(this.slots.map((s) => s.terminate()));
+  }
+
+  /** Hands queued jobs to idle workers: the first worker (of two or more) takes small bodies only. */
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (!slot.idle) continue;
+      const reserved = this.size >= 2 && slot === this.slots[0];
+      const job = this.queue.shift(reserved ? (j) => j.small : undefined);
+      if (job) this.post(slot, job);
+    }
+  }
+
+  private post(slot: WorkerSlot, job: Job): void {
+    job.slot = slot;
+    const limit = job.small && job.req.gzip ? Math.min(job.req.limitBytes, SMALL_INFLATED_BYTES) : job.req.limitBytes;
+    // A small body is copied (it may be needed again, and copying it is cheap); a large one is moved when it owns its memory.
+    const owned = !job.small && job.req.body.byteOffset === 0 && job.req.body.byteLength === job.req.body.buffer.byteLength;
+    const body = owned ? job.req.body : new Uint8Array(job.req.body);
+    const posted = slot.post(job.id, { ...job.req, body, limitBytes: limit }, owned ? [body.buffer as ArrayBuffer] : [], this.timeoutMs);
+    if (posted !== true) {
+      // Only this request failed to reach the worker; the worker and the queue are fine.
+      this.settle(job.id)?.reject(new DecodeUnavailableError('The batch could not be handed to the decoder; retry shortly.'));
+      this.onError(posted);
+      this.dispatch();
+    }
+  }
+
+  private answered(slot: WorkerSlot, id: number, result: DecodeResult): void {
+    const job = this.jobs.get(id);
+    if (job && job.slot === slot && this.tooBigForSmallLane(job, result)) {
+      job.small = false;
+      job.slot = undefined;
+      this.queue.push(job.tenant, job.req.body.byteLength, job);
+    } else {
+      this.settle(id)?.resolve(result);
+    }
+    this.dispatch();
+  }
+
+  private tooBigForSmallLane(job: Job, result: DecodeResult): boolean {
+    return job.small && job.req.gzip && job.req.limitBytes > SMALL_INFLATED_BYTES && !result.ok && result.error.code === 'payload_too_large';
   }
 
   /** Forgets a request: its timer, its place in the queue and its tenant's share. */
-  private settle(id: number): Pending | undefined {
-    const p = this.pending.get(id);
-    if (!p) return undefined;
-    this.pending.delete(id);
-    clearTimeout(p.timer);
-    p.slot.busy--;
-    const held = (this.heldByTenant.get(p.tenant) ?? 1) - 1;
-    if (held > 0) this.heldByTenant.set(p.tenant, held);
-    else this.heldByTenant.delete(p.tenant);
-    return p;
-  }
-
-  private failAll(slot: Slot | undefined, message: string): void {
-    for (const [id, p] of this.pending) {
-      if (slot && p.slot !== slot) continue;
-      this.settle(id);
-      p.reject(new DecodeUnavailableError(message));
-    }
+  private settle(id: number): Job | undefined {
+    const job = this.jobs.get(id);
+    if (!job) return undefined;
+    this.jobs.delete(id);
+    clearTimeout(job.timer);
+    if (!job.slot) this.queue.remove(job);
+    const held = (this.heldByTenant.get(job.tenant) ?? 1) - 1;
+    if (held > 0) this.heldByTenant.set(job.tenant, held);
+    else this.heldByTenant.delete(job.tenant);
+    return job;
   }
 
   private timedOut(id: number): void {
-    const p = this.settle(id);
-    if (!p) return;
-    p.reject(new DecodeUnavailableError(`Decoding this batch took longer than ${this.timeoutMs / 1000}s; retry shortly.`));
-    // Stuck behind a long queue, the worker is still answering; silent since
-    // this request was posted, a whole timeout ago, it is hung: replace it now
-    // (its exit then fails what it still held). One still loading is only slow.
-    if (p.slot.ready && p.slot.answeredAt <= p.postedAt) this.replace(p.slot, `decode worker answered nothing for ${this.timeoutMs}ms; restarting it`);
+    // The worker, if it holds this job, carries on: its own watchdog decides whether it is hung.
+    this.settle(id)?.reject(new DecodeUnavailableError(`Decoding this batch took longer than ${this.timeoutMs / 1000}s; retry shortly.`));
   }
 
-  /** Requests that waited for their worker to load get their full timeout from now. */
-  private restartClocks(slot: Slot): void {
-    for (const [id, p] of this.pending) {
-      if (p.slot !== slot) continue;
-      clearTimeout(p.timer);
-      p.postedAt = performance.now();
-      p.timer = setTimeout(() => this.timedOut(id), this.timeoutMs);
-      p.timer.unref();
-    }
-  }
-
-  private replace(slot: Slot, why: string): void {
+  /** A worker that exited or hung: what it held fails, a fresh one takes its place, and the queue moves on. */
+  private lost(slot: WorkerSlot, id: number | undefined, restartAfterMs: number): void {
+    if (this.closed) return;
+    if (id !== undefined) this.settle(id)?.reject(new DecodeUnavailableError('The decoder restarted while handling this batch; retry shortly.'));
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
-    this.onError(new Error(why));
-    this.slots[index] = this.spawn();
-    void slot.worker.terminate();
+    const respawn = () => {
+      if (this.closed || this.slots[index] !== slot) return;
+      this.slots[index] = this.spawn(index);
+    };
+    // One that could not even start would fail the same way again at once: pause first.
+    if (restartAfterMs > 0) setTimeout(respawn, restartAfterMs).unref();
+    else respawn();
   }
 
-  private spawn(): Slot {
-    const worker = new Worker(this.workerUrl, { execArgv: [] });
-    worker.unref();
-    let markReady!: () => void;
-    let failStart!: (err: unknown) => void;
-    const readyPromise = new Promise<void>((resolve, reject) => ((markReady = resolve), (failStart = reject)));
-    readyPromise.catch(() => {}); // only ready() callers care
-    const slot: Slot = { worker, busy: 0, ready: false, readyPromise, answeredAt: performance.now() };
-    worker.on('message', (message: WorkerMessage) => {
-      slot.answeredAt = performance.now();
-      if (message.id === undefined) {
-        slot.ready = true;
-        markReady();
-        this.restartClocks(slot);
-        return;
-      }
-      if (message.fault) this.onError(new Error(`decode failed: ${message.fault}`));
-      this.settle(message.id)?.resolve(message.result);
-    });
-    // An answer that cannot be deserialised names no request; its timeout ends it.
-    worker.on('messageerror', (err) => this.onError(err));
-    worker.on('error', (err) => {
-      failStart(err);
-      this.onError(err);
-    });
-    worker.on('exit', (code) => {
-      failStart(new Error(`decode worker exited with code ${code} while starting`));
-      if (this.closed) return;
-      // A crashed worker fails only what it was holding; a fresh one takes its place.
-      this.failAll(slot, 'The decoder restarted while handling this batch; retry shortly.');
-      const index = this.slots.indexOf(slot);
-      if (index < 0) return; // already replaced (hung)
-      // One that could not even start would fail the same way again at once: pause first.
-      if (slot.ready) this.slots[index] = this.spawn();
-      else setTimeout(() => this.closed || this.slots[index] !== slot || (this.slots[index] = this.spawn()), 1_000).unref();
-    });
-    return slot;
+  private spawn(index: number): WorkerSlot {
+    const bulk = this.size >= 2 && index > 0;
+    const events = {
+      onReady: () => this.dispatch(),
+      onAnswer: (slot: WorkerSlot, id: number, result: DecodeResult) => this.answered(slot, id, result),
+      onLost: (slot: WorkerSlot, id: number | undefined, restartAfterMs: number) => this.lost(slot, id, restartAfterMs),
+      onError: this.onError,
+    };
+    return new WorkerSlot(this.workerUrl, `decode worker ${index}`, events, bulk ? BULK_NICE : 0);
   }
 }

@@ -82,3 +82,21 @@ test('a worker that dies fails only the request it held, and a fresh worker take
     await pool.close();
   }
 });
+
+test('a small gzip body that inflates past the small lane decodes in full on the other worker', { timeout: 20_000 }, async () => {
+  const pool = new DecodePool({ size: 2, onError: (err) => assert.fail(String(err)) });
+  try {
+    await pool.ready();
+    // Valid JSON padded with 3 MB of whitespace: a few KB gzipped, far past what the small lane inflates.
+    const text = readGoldenText('valid', 'python-batch').replace(/^\{/, `{${' '.repeat(3 * 1024 * 1024)}`);
+    const body = gzipSync(Buffer.from(text));
+    assert.ok(body.length < 64 * 1024);
+    const result = await pool.decode({ ...request(body, true), limitBytes: 8 * 1024 * 1024 });
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.error));
+    assert.equal(result.batch.rowOffsets.length, golden.samples.length);
+    const tooBig = await pool.decode({ ...request(body, true), limitBytes: 2 * 1024 * 1024 });
+    assert.ok(!tooBig.ok && tooBig.error.status === 413, 'past the real limit it is still 413');
+  } finally {
+    await pool.close();
+  }
+});

@@ -1,6 +1,8 @@
 // A decode worker: runs decodeBatch off the main thread and hands the encoded
 // rows back without copying them (transferred ArrayBuffers).
-import { parentPort, type TransferListItem } from 'node:worker_threads';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { parentPort, workerData, type TransferListItem } from 'node:worker_threads';
 import { decodeBatch, type DecodeRequest, type DecodeResult } from './decode-batch';
 
 export interface WorkerAnswer {
@@ -37,6 +39,26 @@ export function answer(id: number, req: DecodeRequest, post: (answer: WorkerAnsw
     post({ id, result: INTERNAL, fault: `the answer could not be sent: ${describe(err)}` }, []);
   }
 }
+
+/**
+ * Bulk decoding (the workers that take large bodies) yields the CPU to the
+ * event loop, the small-body worker and PostgreSQL when they want it: on a
+ * saturated host a maximal body then takes a little longer, and everyone
+ * else's small batch does not wait for a core behind it. Linux nice values are
+ * per thread; elsewhere, or without /proc, this is skipped.
+ */
+export function lowerThreadPriority(nice: number): boolean {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
+    if (!Number.isInteger(tid)) return false;
+    setPriority(tid, nice);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (parentPort && typeof workerData?.nice === 'number' && workerData.nice > 0) lowerThreadPriority(workerData.nice);
 
 parentPort?.on('message', ({ id, req }: { id: number; req: DecodeRequest }) => answer(id, req, (a, t) => parentPort!.postMessage(a, t)));
 // Loaded: from here on, silence means hung rather than still starting.

@@ -6,6 +6,8 @@
 // it is told (it ignores Retry-After), from a process of its own. Reports the quiet tenant's p50/p99 in
 // both phases of the same run; the goal is a p99 within 2× of the quiet phase.
 // Bounded: two phases of --seconds each (default 20), under 3 minutes in all.
+// On a small host the flooding client takes a core of its own; FLOOD_NICE=19
+// runs it at the lowest priority, nearer a flood from another machine.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -96,7 +96,22 @@ export function registerSignalCases(ctx: StackContext): void {
     await site.click();
     await page.locator('[data-table="sites"] .traceback', { hasText: 'app/views.py:88' }).waitFor();
     await page.locator('[data-table="types"] td', { hasText: 'dict' }).first().waitFor();
+    assert.equal(await page.locator('[data-dropped-samples="0"]').textContent(), 'droppednone', 'an agent that lost nothing: nothing alarming');
+    assert.equal(await page.locator('[data-drops]').count(), 0);
     assert.deepEqual(await accessibilityProblems(page), [], 'the Python instance page has no serious accessibility violations');
+    // Its next batch reports samples dropped from a full buffer: the page says so in words.
+    const later = rebaseBatch(readGolden('valid', 'python-batch'), Date.now() + 60_000);
+    const lossy = { ...later, instance: { ...later.instance, id: batch.instance.id, startedAt: batch.instance.startedAt }, seq: batch.seq + 1, dropped: 340 };
+    const posted = await fetch(`${ctx.ingestUrl}/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.apiKey}` },
+      body: JSON.stringify(lossy),
+    });
+    assert.equal(posted.status, 200);
+    await page.reload();
+    await page.locator('[data-drops]').waitFor({ timeout: 20_000 });
+    assert.match((await page.locator('[data-drops]').textContent()) ?? '', /Agent dropped 340 samples \(last at .+\)/);
+    assert.deepEqual(await accessibilityProblems(page), [], 'the data-loss card has no serious accessibility violations');
     await page.close();
   });
 

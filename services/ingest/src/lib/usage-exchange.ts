@@ -36,8 +36,12 @@ export class UsageExchange {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private passes = 0;
-  /** The database's clock at this replica's first exchange: rows made since are new load, older ones history. */
-  private startedAt: Date | undefined;
+  /**
+   * The database's clock at this replica's first exchange: rows made since are new load, older ones history. Kept as
+   * the server's text, to the microsecond: as a JS Date (milliseconds) a row made in the same millisecond but before
+   * read as made after, and its history was charged as new load (a CI failure).
+   */
+  private startedAt: string | undefined;
 
   constructor(private readonly o: UsageExchangeOptions) {}
 
@@ -87,11 +91,11 @@ export class UsageExchange {
         throw err;
       }
     }
-    this.startedAt ??= (await this.o.pool.query<{ t: Date }>('SELECT now() AS t')).rows[0]!.t;
+    this.startedAt ??= (await this.o.pool.query<{ t: string }>('SELECT now()::text AS t')).rows[0]!.t;
     // Only rows that moved lately: an idle fleet reads nothing. (A row whose change falls outside the window while
     // this replica could not read is charged at its next change: the totals run on.)
     const { rows } = await this.o.pool.query<{ replica: string; projectId: string; admitted: string; fresh: boolean }>(
-      `SELECT replica, project_id AS "projectId", admitted, created_at >= $3 AS fresh FROM ingest_usage
+      `SELECT replica, project_id AS "projectId", admitted, created_at >= $3::timestamptz AS fresh FROM ingest_usage
         WHERE replica <> $1 AND updated_at > now() - make_interval(secs => $2)`,
       [this.o.replica, Math.max(10, (3 * this.o.intervalMs) / 1000), this.startedAt],
     );

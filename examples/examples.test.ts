@@ -6,7 +6,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { useTenantAndIngest, type Tenant } from '../services/ingest/src/test/harness';
+import { useTenantAndIngest, type Tenant } from '@memsight/ingest/testing';
 import { EXAMPLES, REPO_ROOT, exampleCommand, type Example } from '../scripts/lib/examples';
 
 const MB = 2 ** 20;

@@ -5,7 +5,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { storedSeries, storedSnapshots, useTenantAndIngest } from '../../services/ingest/src/test/harness';
+import { storedSeries, storedSnapshots, useTenantAndIngest } from '@memsight/ingest/testing';
 import { fast, runWithAgent } from './src/test/run-node';
 
 const scenario = (name: string) => path.join(import.meta.dirname, 'scenarios', `${name}.mjs`);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Compile } from 'typebox/compile';
 import { IngestBatch, describeMetric } from '@memsight/contracts';
-import { useTenantAndIngest } from '../../services/ingest/src/test/harness';
+import { useTenantAndIngest } from '@memsight/ingest/testing';
 
 const run = promisify(execFile);
 const AGENT_DIR = import.meta.dirname;

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { useTenantAndIngest } from '../../services/ingest/src/test/harness';
+import { useTenantAndIngest } from '@memsight/ingest/testing';
 import { PYTHON_TESTSUITE, skipUnless } from '../../scripts/lib/system-packages';
 
 const run = promisify(execFile);

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { storedSeries, storedSnapshots, useTenantAndIngest } from '../../services/ingest/src/test/harness';
+import { storedSeries, storedSnapshots, useTenantAndIngest } from '@memsight/ingest/testing';
 
 const run = promisify(execFile);
 const AGENT_DIR = import.meta.dirname;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { freePort } from '../../scripts/lib/free-port';
 import { waitForHttp } from '../../scripts/lib/processes';
 import { GUNICORN, skipUnless, UWSGI } from '../../scripts/lib/system-packages';
-import { useTenantAndIngest } from '../../services/ingest/src/test/harness';
+import { useTenantAndIngest } from '@memsight/ingest/testing';
 
 const AGENT_DIR = import.meta.dirname;
 const SCENARIOS = path.join(AGENT_DIR, 'scenarios');

@@ -2,7 +2,7 @@
 // retried with the same seq until acknowledged, as agents do (429, 5xx and
 // no answer are retried; any other 4xx is final). What they were told is
 // counted, so a test can check every acknowledged sample is stored once.
-import { seedBatch } from '../../../services/ingest/src/test/seed';
+import { seedBatch } from '@memsight/ingest/testing';
 import { sleep } from './fault-postgres';
 
 export const BULK_APP = 'bulk';

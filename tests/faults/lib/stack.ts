@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { createTenant, type Tenant } from '@memsight/db/testing';
-import { seedBatch } from '../../../services/ingest/src/test/seed';
+import { seedBatch } from '@memsight/ingest/testing';
 import { freePort } from '../../../scripts/lib/free-port';
 import { Proc, service, waitForHttp } from '../../../scripts/lib/proc';
 import type { FleetTotals } from './fleet';

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { createAuth } from '@memsight/auth';
-import { testDatabaseUrl } from '../test/harness';
+import { testDatabaseUrl } from '../testing/harness';
 import { ConfigError, loadIngestConfig } from '../config';
 import { bootstrapFirstAdmin } from './first-admin';
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPool } from '@memsight/db';
-import { testDatabaseUrl } from '../test/harness';
+import { testDatabaseUrl } from '../testing/harness';
 import { PgListener } from './pg-listener';
 
 const until = async (what: string, ok: () => boolean) => {

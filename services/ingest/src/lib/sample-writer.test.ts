@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { createPool, ensureAllPartitions } from '@memsight/db';
-import { testDatabaseUrl } from '../test/harness';
+import { testDatabaseUrl } from '../testing/harness';
 import { encodeSampleRows, stampIds } from '../queries/samples-copy-binary';
 import { BatchRefusedError, SampleWriter, WriterClosedError } from './sample-writer';
 import { DatabaseUnavailableError } from './errors';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createPool } from '@memsight/db';
-import { testDatabaseUrl } from '../test/harness';
+import { testDatabaseUrl } from '../testing/harness';
 import { TokenBuckets } from './token-bucket';
 import { UsageExchange } from './usage-exchange';
 

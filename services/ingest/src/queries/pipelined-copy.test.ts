@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPool } from '@memsight/db';
-import { testDatabaseUrl } from '../test/harness';
+import { testDatabaseUrl } from '../testing/harness';
 import { COPY_HEADER, COPY_TRAILER, encodeSampleRows, stampIds } from './samples-copy-binary';
 import { pipelinedCopy } from './pipelined-copy';
 

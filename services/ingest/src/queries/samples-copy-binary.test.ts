@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import copyStreams from 'pg-copy-streams';
 import { createPool } from '@memsight/db';
-import { testDatabaseUrl } from '../test/harness';
+import { testDatabaseUrl } from '../testing/harness';
 import { COPY_HEADER, COPY_TRAILER, encodeSampleRows, stampIds } from './samples-copy-binary';
 
 test('rows with nulls, negatives, fractions and large values round-trip exactly', async () => {

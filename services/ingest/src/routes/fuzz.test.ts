@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { startTestIngest, createTenant, type Tenant } from '../test/harness';
-import { goldenBatch } from '../test/two-tenants';
-import { bodyBytes, encodeSegment, fromSchema, hostileHeaders, hostileJson, hostileString, mutated, type JsonSchema } from '../test/hostile-inputs';
+import { startTestIngest, createTenant, type Tenant } from '../testing/harness';
+import { goldenBatch } from '../testing/two-tenants';
+import { bodyBytes, encodeSegment, fromSchema, hostileHeaders, hostileJson, hostileString, mutated, type JsonSchema } from '../testing/hostile-inputs';
 
 const SEED = 14;
 const RUNS_PER_OPERATION = 40;

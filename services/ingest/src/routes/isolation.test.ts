@@ -4,8 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { startTestIngest } from '../test/harness';
-import { call, goldenBatch, makeTwoTenants, type TwoTenants } from '../test/two-tenants';
+import { startTestIngest } from '../testing/harness';
+import { call, goldenBatch, makeTwoTenants, type TwoTenants } from '../testing/two-tenants';
 
 interface Operation {
   method: string;

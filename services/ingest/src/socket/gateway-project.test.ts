@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { io as connect, type Socket } from 'socket.io-client';
 import { EVENTS, type ClientToServerEvents, type ServerToClientEvents, type SubscribeAck } from '@memsight/contracts';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
-import { createTenant, startTestIngest, type Tenant } from '../test/harness';
-import { DASHBOARD, SECRET, TestPeople, type TestPerson } from '../test/people';
+import { createTenant, startTestIngest, type Tenant } from '../testing/harness';
+import { DASHBOARD, SECRET, TestPeople, type TestPerson } from '../testing/people';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { io as connect, type Socket } from 'socket.io-client';
 import { EVENTS, type ClientToServerEvents, type ServerToClientEvents, type SamplesAppended, type SubscribeAck } from '@memsight/contracts';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
-import { createTenant, startTestIngest, type Tenant } from '../test/harness';
+import { createTenant, startTestIngest, type Tenant } from '../testing/harness';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 

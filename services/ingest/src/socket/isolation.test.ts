@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { io as connect, type Socket } from 'socket.io-client';
 import { EVENTS, type ClientToServerEvents, type ServerToClientEvents, type SubscribeAck } from '@memsight/contracts';
-import { startTestIngest } from '../test/harness';
-import { call, goldenBatch, makeTwoTenants, writeAlert, type TwoTenants } from '../test/two-tenants';
+import { startTestIngest } from '../testing/harness';
+import { call, goldenBatch, makeTwoTenants, writeAlert, type TwoTenants } from '../testing/two-tenants';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApiKey, createPrisma, revokeApiKey } from '@memsight/db';
-import { createTenant, ManualClock, testDatabaseUrl, type Tenant } from '../../test/harness';
+import { createTenant, ManualClock, testDatabaseUrl, type Tenant } from '../../testing/harness';
 import { UnauthorizedError } from '../../lib/errors';
 import { ApiKeyAuthenticator } from './auth';
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { io } from 'socket.io-client';
 import { createAuth } from '@memsight/auth';
-import { createTenant, startTestIngest, type Tenant } from '../../test/harness';
+import { createTenant, startTestIngest, type Tenant } from '../../testing/harness';
 
 const SECRET = 'test-secret-'.padEnd(48, 'x');
 const DASHBOARD = 'http://127.0.0.1:3999';

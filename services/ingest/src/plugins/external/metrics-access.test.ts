@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { buildIngest } from '../../build';
 import { loadIngestConfig } from '../../config';
-import { testDatabaseUrl } from '../../test/harness';
+import { testDatabaseUrl } from '../../testing/harness';
 import { isLoopback } from './metrics-access';
 
 const TOKEN = 'scrape-token-0123456789abcdef';

@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { startTestIngest } from '../../test/harness';
+import { startTestIngest } from '../../testing/harness';
 
 let app: FastifyInstance;
 before(async () => ({ app } = await startTestIngest({ rollupIntervalSeconds: 0, socketAdapter: 'local' })));

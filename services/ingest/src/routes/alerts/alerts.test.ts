@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
 import { EVENTS, PG_CHANNELS, type AlertDetail, type AlertList, type AlertTransitionEvent, type AlertTransitionList, type ClientToServerEvents, type ServerToClientEvents } from '@memsight/contracts';
-import { createTenant, startTestIngest, type Tenant } from '../../test/harness';
+import { createTenant, startTestIngest, type Tenant } from '../../testing/harness';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 

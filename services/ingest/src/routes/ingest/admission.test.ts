@@ -5,8 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { createTenant, ManualClock, startTestIngest, type Tenant } from '../../test/harness';
-import { seedBatch } from '../../test/seed';
+import { createTenant, ManualClock, startTestIngest, type Tenant } from '../../testing/harness';
+import { seedBatch } from '../../testing/seed';
 import { IngestAdmission, MIN_VALUES_PER_BATCH } from '../../lib/ingest-admission';
 import { TokenBuckets } from '../../lib/token-bucket';
 

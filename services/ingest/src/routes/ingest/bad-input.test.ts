@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { goldenNames, readGolden, readGoldenText, rebaseBatch } from '@memsight/contracts/golden';
-import { createTenant, gzipJson, ManualClock, startTestIngest, type Tenant } from '../../test/harness';
+import { createTenant, gzipJson, ManualClock, startTestIngest, type Tenant } from '../../testing/harness';
 
 const BODY_LIMIT = 1024 * 1024;
 

@@ -7,8 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { metricNamesHash } from '@memsight/db';
-import { createTenant, startTestIngest, type Tenant } from '../../test/harness';
-import { seedBatch, type SeedInstance } from '../../test/seed';
+import { createTenant, startTestIngest, type Tenant } from '../../testing/harness';
+import { seedBatch, type SeedInstance } from '../../testing/seed';
 
 const METRICS = ['process.memory.rss', 'process.threads'];
 

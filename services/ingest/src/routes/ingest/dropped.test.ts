@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
 import type { IngestBatch, InstanceSummary } from '@memsight/contracts';
-import { useTenantAndIngest } from '../../test/harness';
+import { useTenantAndIngest } from '../../testing/harness';
 
 const MINUTE = 60_000;
 

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
 import type { IngestBatch } from '@memsight/contracts';
-import { gzipJson, useTenantAndIngest } from '../../test/harness';
+import { gzipJson, useTenantAndIngest } from '../../testing/harness';
 
 describe('POST /v1/ingest', () => {
   const suite = useTenantAndIngest('ingest');

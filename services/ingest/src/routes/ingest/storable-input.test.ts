@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { readGolden, readGoldenText, rebaseBatch, STORAGE_REFUSALS } from '@memsight/contracts/golden';
 import type { IngestBatch } from '@memsight/contracts';
-import { createTenant, startTestIngest, type Tenant } from '../../test/harness';
+import { createTenant, startTestIngest, type Tenant } from '../../testing/harness';
 
 function post(url: string, key: string, body: string) {
   return fetch(`${url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { io } from 'socket.io-client';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
-import { createTenant, startTestIngest, type Tenant } from '../../test/harness';
+import { createTenant, startTestIngest, type Tenant } from '../../testing/harness';
 
 /** Every GET route under /api, rebuilt from Fastify's route tree, params filled with a placeholder. */
 function readRoutes(app: FastifyInstance): string[] {

@@ -10,8 +10,8 @@ import { io as connect } from 'socket.io-client';
 import { hashApiKey } from '@memsight/db';
 import { buildIngest } from '../../build';
 import { loadIngestConfig } from '../../config';
-import { createTenant, testDatabaseUrl, type Tenant } from '../../test/harness';
-import { goldenBatch } from '../../test/two-tenants';
+import { createTenant, testDatabaseUrl, type Tenant } from '../../testing/harness';
+import { goldenBatch } from '../../testing/two-tenants';
 
 const TEXT_TYPES = ['text', 'character varying', 'character', 'json', 'jsonb', 'bytea', 'ARRAY'];
 

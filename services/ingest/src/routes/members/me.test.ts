@@ -3,8 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { createTenant, startTestIngest, type Tenant } from '../../test/harness';
-import { caller, DASHBOARD, SECRET, TestPeople, type TestPerson } from '../../test/people';
+import { createTenant, startTestIngest, type Tenant } from '../../testing/harness';
+import { caller, DASHBOARD, SECRET, TestPeople, type TestPerson } from '../../testing/people';
 
 describe('GET /api/me', () => {
   let first: Tenant;

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { createAuth } from '@memsight/auth';
 import type { Member } from '@memsight/contracts';
-import { createTenant, startTestIngest, type Tenant } from '../../test/harness';
-import { caller, DASHBOARD, PASSWORD, SECRET, TestPeople, type TestPerson } from '../../test/people';
+import { createTenant, startTestIngest, type Tenant } from '../../testing/harness';
+import { caller, DASHBOARD, PASSWORD, SECRET, TestPeople, type TestPerson } from '../../testing/people';
 
 describe('project members', () => {
   let tenant: Tenant;

@@ -4,8 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rollUpPass } from '@memsight/db';
-import { createTenant, ManualClock, startTestIngest, type Tenant } from '../../test/harness';
-import { postInstance } from '../../test/seed';
+import { createTenant, ManualClock, startTestIngest, type Tenant } from '../../testing/harness';
+import { postInstance } from '../../testing/seed';
 import { summarizeWindow } from './compare-releases';
 
 const MB = 2 ** 20;

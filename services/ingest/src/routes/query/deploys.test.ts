@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DeployList } from '@memsight/contracts';
-import { createTenant, ManualClock, startTestIngest, type Tenant } from '../../test/harness';
-import { postInstance } from '../../test/seed';
+import { createTenant, ManualClock, startTestIngest, type Tenant } from '../../testing/harness';
+import { postInstance } from '../../testing/seed';
 
 const M = 60_000;
 const H = 3_600_000;

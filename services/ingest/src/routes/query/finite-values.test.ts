@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import type { Overview, SeriesResponse } from '@memsight/contracts';
 import { readRollupProgress, rollUpPass } from '@memsight/db';
 import { createTestDatabase } from '@memsight/db/testing';
-import { createTenant, ManualClock, startTestIngest, type Tenant } from '../../test/harness';
-import { postInstance } from '../../test/seed';
+import { createTenant, ManualClock, startTestIngest, type Tenant } from '../../testing/harness';
+import { postInstance } from '../../testing/seed';
 
 const M = 60_000;
 const H = 3_600_000;

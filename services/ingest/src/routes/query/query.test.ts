@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
 import { rollUpPass } from '@memsight/db';
-import { createTenant, ManualClock, startTestIngest, type Tenant } from '../../test/harness';
+import { createTenant, ManualClock, startTestIngest, type Tenant } from '../../testing/harness';
 
 describe('query API', () => {
   let owner: Tenant;

@@ -2,8 +2,8 @@
 // an app's largest instances on one metric.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTenant, ManualClock, startTestIngest, type Tenant } from '../../test/harness';
-import { postInstance } from '../../test/seed';
+import { createTenant, ManualClock, startTestIngest, type Tenant } from '../../testing/harness';
+import { postInstance } from '../../testing/seed';
 
 const MB = 2 ** 20;
 

@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
-import { createTenant, ManualClock, startTestIngest, type Tenant } from '../../test/harness';
+import { createTenant, ManualClock, startTestIngest, type Tenant } from '../../testing/harness';
 
 describe('instance snapshots API', () => {
   let owner: Tenant;

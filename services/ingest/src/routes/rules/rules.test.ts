@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readGolden, rebaseBatch } from '@memsight/contracts/golden';
 import type { AlertRule } from '@memsight/contracts';
-import { createTenant, startTestIngest, type Tenant } from '../../test/harness';
+import { createTenant, startTestIngest, type Tenant } from '../../testing/harness';
 
 describe('alert rules API', () => {
   let owner: Tenant;

@@ -14,7 +14,10 @@ test('worker names: cluster workers, PM2 instances, and plain processes', () => 
 test('identity: fresh ids, the contract\'s label rules, and the process start', () => {
   assert.notEqual(newInstanceId(), newInstanceId());
   assert.match(newInstanceId(), /^node-[0-9a-f]{20}$/);
-  assert.deepEqual(cleanLabels({ env: 'prod', 'bad key': 'x', long: 'y'.repeat(300) }), { env: 'prod', long: 'y'.repeat(256) });
+  assert.deepEqual(
+    cleanLabels({ env: 'prod', 'bad key': 'x', ['k'.repeat(129)]: 'x', long: 'y'.repeat(300), 'app.kubernetes.io/name': 'shop' }),
+    { env: 'prod', long: 'y'.repeat(256), 'app.kubernetes.io/name': 'shop' },
+  );
   const id = instanceIdentity({ app: '', appVersion: '', labels: {}, instanceId: 'node-1234567890', startedAtMs: 1.6e12 + 0.4, memoryLimit: null });
   assert.deepEqual(Object.keys(id).sort(), ['app', 'host', 'id', 'pid', 'runtime', 'runtimeVersion', 'startedAt']);
   assert.equal(id.app, 'node-app');

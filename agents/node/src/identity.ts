@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import type { InstanceIdentity } from '@memsight/contracts';
 
-const LABEL_KEY = /^[a-zA-Z_][a-zA-Z0-9_.-]{0,62}$/;
+const LABEL_KEY = /^[a-zA-Z_][a-zA-Z0-9_./-]{0,127}$/; // the contract's LABEL_KEY_PATTERN
 
 /**
  * 80 random bits: an id only has to be unique, not secret. Not node:crypto,

@@ -8,7 +8,7 @@ import re
 import sys
 import time
 
-_LABEL_KEY = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_.-]{0,62}$")
+_LABEL_KEY = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_./-]{0,127}$")  # the contract's LABEL_KEY_PATTERN
 
 
 def new_instance_id() -> str:

@@ -66,3 +66,16 @@ test('rebaseBatch moves the newest timestamp to now and keeps spacing', () => {
   assert.equal(newest, 2_000_000_000_000);
   assert.equal(rebased.samples[1]!.ts - rebased.samples[0]!.ts, batch.samples[1]!.ts - batch.samples[0]!.ts);
 });
+
+test("label keys: Kubernetes' prefixed keys pass; spaces, a leading digit or dash, and keys over 128 characters do not", () => {
+  const withLabels = (labels: Record<string, string>) => {
+    const batch = readGolden('valid', 'python-batch');
+    return { ...batch, instance: { ...batch.instance, labels } };
+  };
+  for (const key of ['env', 'app.kubernetes.io/name', 'topology.kubernetes.io/zone', '_x-y.z', 'k'.repeat(128)]) {
+    assert.ok(checker.Check(withLabels({ [key]: 'v' })), `${key} passes`);
+  }
+  for (const key of ['bad key', '9lives', '-x', '/leading', 'k'.repeat(129), 'a=b', 'a{b}']) {
+    assert.equal(checker.Check(withLabels({ [key]: 'v' })), false, `${key} is refused`);
+  }
+});

@@ -14,7 +14,9 @@ export const METRIC_NAME_PATTERN =
 
 export const MAX_METRICS_PER_BATCH = 512;
 export const MAX_SAMPLES_PER_BATCH = 10_000;
-export const LABEL_KEY_PATTERN = '^[a-zA-Z_][a-zA-Z0-9_.-]{0,62}$';
+// Prometheus label names, plus `/` and up to 128 characters, so Kubernetes'
+// prefixed keys (`app.kubernetes.io/name`) pass as they are.
+export const LABEL_KEY_PATTERN = '^[a-zA-Z_][a-zA-Z0-9_./-]{0,127}$';
 export const MAX_LABELS = 32;
 export const MAX_LABEL_VALUE_LENGTH = 256;
 

@@ -63,11 +63,13 @@ describe('node agent transport and outbox', () => {
     assert.equal(agent.outbox.length, 0);
   });
 
-  test('a 4xx drops the batch and says so once', async () => {
+  test('a 4xx drops the batch, says so once, and reports its samples as dropped', async () => {
     const { ticks, lines } = makeAgent(ingest.url);
     ingest.script.push(400, 400);
     await ticks(3);
     assert.deepEqual(ingest.batches.map((b) => b.seq), [2]);
+    // The two refused batches held one sample each: the next batch reports them.
+    assert.equal(ingest.batches[0]!.dropped, 2);
     assert.equal(lines.filter((l) => l.includes('refused a batch with 400')).length, 1, lines.join(''));
   });
 

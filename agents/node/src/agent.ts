@@ -191,8 +191,8 @@ export class Agent {
         this.backoff(response.retryAfter, `ingest answered ${response.status}`);
         return;
       } else {
-        // our batch or our key is wrong: resending cannot help
-        this.outbox.acknowledge(pending);
+        // our batch or our key is wrong: resending cannot help, and its samples count as dropped
+        this.outbox.refuse(pending);
         this.log.once(`http:${response.status}`, 'warning', `ingest refused a batch with ${response.status}: ${response.body.slice(0, 300)}`);
       }
     }

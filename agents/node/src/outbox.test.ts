@@ -19,3 +19,14 @@ test('the batch being sent is never the one dropped, and samples never taken cou
   box.countNotTaken(5);
   assert.deepEqual([box.droppedTotal, box.takeDropped()], [12, 12]);
 });
+
+test('a batch ingest refused for good leaves the outbox and its samples, and the drops it carried, count as dropped', () => {
+  const box = new Outbox(1000);
+  box.put({ ...batch(0, 10, 6), reportsDropped: 4 });
+  box.put(batch(1, 10, 3));
+  const refused = box.beginSend()!;
+  box.refuse(refused);
+  assert.deepEqual([box.peek()!.seq, box.length, box.bytes, box.droppedTotal, box.takeDropped()], [1, 1, 10, 6, 10]);
+  box.refuse(refused); // no longer in the outbox: counted once
+  assert.deepEqual([box.length, box.droppedTotal], [1, 6]);
+});

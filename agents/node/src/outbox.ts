@@ -70,6 +70,18 @@ export class Outbox {
     }
   }
 
+  /**
+   * Ingest refused the batch for good (a 4xx other than 429): resending cannot help, so it is removed, and its
+   * samples (and the drop count it carried) are reported as dropped on the next batch. A refused batch used to
+   * vanish with only a log line.
+   */
+  refuse(batch: PendingBatch): void {
+    if (this.queue[0] !== batch) return this.acknowledge(batch);
+    this.acknowledge(batch);
+    this.droppedTotal += batch.samples;
+    this.droppedUnreported += batch.samples + batch.reportsDropped;
+  }
+
   /** Empties the outbox, oldest first: for a sender that takes over (the exit sender). */
   takeAll(): PendingBatch[] {
     const all = this.queue.splice(0);

@@ -85,6 +85,19 @@ class Outbox:
                 self._queue.popleft()
                 self._bytes -= len(batch.body)
 
+    def refuse(self, batch: PendingBatch) -> None:
+        """Ingest refused `batch` for good (a 4xx other than 429): resending cannot help, so it is
+        removed and its samples (and the drop count it carried) are reported as dropped on the next
+        batch. A refused batch used to vanish with only a log line."""
+        with self._lock:
+            if self._in_flight is batch:
+                self._in_flight = None
+            if self._queue and self._queue[0] is batch:
+                self._queue.popleft()
+                self._bytes -= len(batch.body)
+                self.dropped_total += batch.samples
+                self._dropped_unreported += batch.samples + batch.reports_dropped
+
     def take_dropped(self) -> int:
         """Samples dropped since the last call, for the next batch's `dropped` field."""
         with self._lock:

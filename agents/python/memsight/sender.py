@@ -120,8 +120,8 @@ class Sender:
                 self.outbox.end_send()
                 self._backoff(response.retry_after, f"ingest answered {response.status}")
                 return
-            else:  # our batch or our key is wrong: resending cannot help
-                self.outbox.acknowledge(pending)
+            else:  # our batch or our key is wrong: resending cannot help; its samples count as dropped
+                self.outbox.refuse(pending)
                 body = response.body[:300].decode("utf-8", "replace")
                 self.log.once(f"http:{response.status}", "warning", f"ingest refused a batch with {response.status}: {body}")
 

@@ -16,6 +16,17 @@ class OutboxTest(unittest.TestCase):
         self.assertEqual(box.take_dropped(), 3 + 4 + 7)
         self.assertEqual(box.dropped_total, 2 + 3 + 4)
 
+    def test_a_batch_refused_for_good_leaves_and_counts_as_dropped_with_the_drops_it_carried(self):
+        box = Outbox(max_bytes=1000)
+        box.put(PendingBatch(0, b"a" * 10, samples=6, reports_dropped=4))
+        box.put(PendingBatch(1, b"b" * 10, samples=3))
+        refused = box.begin_send()
+        box.refuse(refused)
+        self.assertEqual((box.peek().seq, len(box), box.bytes, box.dropped_total), (1, 1, 10, 6))
+        self.assertEqual(box.take_dropped(), 10)
+        box.refuse(refused)  # no longer in the outbox: counted once
+        self.assertEqual((len(box), box.dropped_total), (1, 6))
+
     def test_one_batch_over_the_cap_is_kept_and_acknowledge_is_by_identity(self):
         box = Outbox(max_bytes=10)
         big = PendingBatch(0, b"x" * 50, samples=1)

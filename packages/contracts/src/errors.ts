@@ -4,6 +4,7 @@ import { Type, type Static } from 'typebox';
 export const ErrorCode = Type.Union([
   Type.Literal('invalid_json'),
   Type.Literal('invalid_body'),
+  Type.Literal('undecodable_body'),
   Type.Literal('invalid_request'),
   Type.Literal('unsupported_encoding'),
   Type.Literal('unauthorized'),

@@ -8,7 +8,7 @@ import { IngestBatch } from '@memsight/contracts';
 import { AppError } from '../lib/errors';
 import { parseJsonBody } from './parse-json-body';
 import { describeSchemaErrors } from './schema-errors';
-import { validateSamples, type Rejection, type SampleWindow } from '../routes/ingest/validate-samples';
+import { validateSamples, type Rejection, type SampleWindow } from './validate-samples';
 import { encodeSampleRows } from '../queries/samples-copy-binary';
 
 // What live charts show; the full set is a query away.

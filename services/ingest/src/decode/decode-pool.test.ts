@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TransferListItem } from 'node:worker_threads';
-import { DecodePool } from './decode-pool';
+import { DecodePool, refusedBeforeDecoding } from './decode-pool';
 import type { DecodeRequest } from './decode-batch';
 import { answer, type WorkerAnswer } from './worker';
 
@@ -17,10 +17,14 @@ const echoed = (r: Awaited<ReturnType<DecodePool['decode']>>) => (r.ok ? 'ok' : 
 async function withPool(opts: Partial<ConstructorParameters<typeof DecodePool>[0]>, run: (pool: DecodePool, errors: unknown[]) => Promise<void>) {
   const errors: unknown[] = [];
   const pool = new DecodePool({ size: 1, onError: (err) => errors.push(err), workerUrl: FIXTURE, ...opts });
+  // The pool's workers and timers are unref'd (ingest's HTTP server keeps the process alive): this keeps the test's
+  // event loop alive while a worker restarts.
+  const alive = setInterval(() => {}, 1_000);
   try {
     await pool.ready();
     await run(pool, errors);
   } finally {
+    clearInterval(alive);
     await pool.close();
   }
 }
@@ -168,5 +172,49 @@ test('the timeout counts queued time for the client, but a worker is restarted o
     assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'rejected']);
     for (const r of results.slice(2)) assertUnavailable((r as PromiseRejectedResult).reason, /took longer than 0.5s/);
     assert.deepEqual(errors, [], 'every request the worker held was answered within the bound: no restart');
+  });
+});
+
+test('a body that takes its worker down twice is refused with 422 from then on, without reaching a worker', { timeout: 30_000 }, async () => {
+  await withPool({ size: 1 }, async (pool, errors) => {
+    const first = await pool.decode(request('crash #1'), 'tenant-a').catch((e) => e);
+    assertUnavailable(first, /restarted while handling this batch/);
+    // The second crash makes it poison: answered 422 at once, so the agent drops it instead of retrying.
+    const second = await pool.decode(request('crash #1'), 'tenant-a');
+    assert.deepEqual([second.ok, !second.ok && second.error.status, !second.ok && second.error.code], [false, 422, 'undecodable_body']);
+    const restarts = errors.length;
+    const third = await pool.decode(request('crash #1'), 'tenant-a');
+    assert.equal(!third.ok && third.error.status, 422);
+    assert.match(!third.ok ? third.error.message : '', /Do not retry it/);
+    assert.equal(errors.length, restarts, 'the poison body reached no worker');
+    // Another body of the same tenant, and the same body from another tenant, are not refused.
+    assert.equal(echoed(await pool.decode(request('fine'), 'tenant-a')), 'fine');
+    const other = await pool.decode(request('crash #1'), 'tenant-b').catch((e) => e);
+    assertUnavailable(other, /restarted/);
+  });
+});
+
+test('a body that hangs its worker is refused with 422 after its second hang', { timeout: 30_000 }, async () => {
+  await withPool({ size: 1, timeoutMs: 300 }, async (pool) => {
+    for (let i = 0; i < 2; i++) {
+      assertUnavailable(await pool.decode(request('hang forever'), 't').catch((e) => e), /took longer/);
+      // The worker's own watchdog fires just after the request's timeout; wait for the replacement.
+      await new Promise((r) => setTimeout(r, 500));
+      await pool.ready();
+    }
+    const refused = await pool.decode(request('hang forever'), 't');
+    assert.equal(!refused.ok && refused.error.code, 'undecodable_body');
+    assert.equal(echoed(await pool.decode(request('after'), 't')), 'after');
+  });
+});
+
+test('the pool marks its refusals made before decoding, and only those', { timeout: 20_000 }, async () => {
+  await withPool({ queuePerWorker: 1, timeoutMs: 300 }, async (pool) => {
+    const held = pool.decode(request('slow:200'), 'a');
+    const full = await pool.decode(request('x'), 'b').catch((e) => e);
+    assert.ok(refusedBeforeDecoding(full), 'queue full: refused before decoding');
+    await held;
+    const hung = await pool.decode(request('hang'), 'a').catch((e) => e);
+    assert.equal(refusedBeforeDecoding(hung), false, 'a timeout spent decoding time');
   });
 });

@@ -5,7 +5,8 @@
 // Every request ends: with the worker's answer, or with a 503 when it waits
 // too long, its worker dies, or the queue is full, and a 429 when one project
 // holds more than its share of the queue. A request that once waited forever
-// for a message that never came is the reason (issue 14).
+// for a message that never came is the reason (issue 14). A body that took a
+// worker down twice is refused with a 422 from then on (poison-bodies.ts).
 //
 // Requests wait here, not in the workers' message queues: each worker holds
 // one at a time, and the next is picked by fair queueing across projects
@@ -17,6 +18,7 @@ import { DecodeUnavailableError, RateLimitedError } from '../lib/errors';
 import { decodeBatch, type DecodeRequest, type DecodeResult } from './decode-batch';
 import { FairQueue } from './fair-queue';
 import { WorkerSlot } from './worker-slot';
+import { bodyFingerprint, POISON_MESSAGE, PoisonBodies } from './poison-bodies';
 
 /** Bodies up to this size (as sent) are small: their decode takes a few milliseconds at most. */
 export const SMALL_BODY_BYTES = 64 * 1024;
@@ -32,6 +34,7 @@ interface Job {
   tenant: string;
   req: DecodeRequest;
   small: boolean;
+  fingerprint: string;
   timer: NodeJS.Timeout;
   slot?: WorkerSlot;
   resolve: (r: DecodeResult) => void;
@@ -57,12 +60,30 @@ const WORKER_URL = new URL('./worker-entry.mjs', import.meta.url);
 // Loading a worker (tsx compiling its modules) took over 10 s on a loaded
 // 2-core host: nothing waits longer than this for one to start.
 const STARTUP_ALLOWANCE_MS = 60_000;
+const POISONED: DecodeResult = { ok: false, error: { status: 422, code: 'undecodable_body', message: POISON_MESSAGE } };
+
+// Refusals made before any decoding (queue full, tenant share, shutting
+// down): the request cost next to nothing, so its rate reservation is
+// refunded instead of charged (ingest-batch.ts), and the agent's retry is not
+// refused again for a cost it never incurred.
+const refusals = new WeakSet<object>();
+function refusal<E extends Error>(err: E): E {
+  refusals.add(err);
+  return err;
+}
+/** True for an error the pool raised before decoding anything. */
+export function refusedBeforeDecoding(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && refusals.has(err);
+}
 
 export class DecodePool {
   private readonly slots: WorkerSlot[] = [];
   private readonly queue = new FairQueue<Job>();
   private readonly jobs = new Map<number, Job>();
   private readonly heldByTenant = new Map<string, number>();
+  private readonly poison = new PoisonBodies();
+  /** What each busy worker holds, kept past its request's timeout: a hang found later still marks the body. */
+  private readonly heldBody = new Map<WorkerSlot, string>();
   private readonly size: number;
   private readonly onError: (err: unknown) => void;
   private readonly timeoutMs: number;
@@ -85,14 +106,16 @@ export class DecodePool {
   /** Decodes one body; `tenant` (the project) is what fairness and the queue share are counted by. */
   decode(req: DecodeRequest, tenant = ''): Promise<DecodeResult> {
     if (this.size === 0) return Promise.resolve(decodeBatch(req));
-    if (this.closed) return Promise.reject(new DecodeUnavailableError('Ingest is shutting down; retry shortly.'));
+    if (this.closed) return Promise.reject(refusal(new DecodeUnavailableError('Ingest is shutting down; retry shortly.')));
+    const fingerprint = bodyFingerprint(tenant, req.body);
+    if (this.poison.isPoison(fingerprint)) return Promise.resolve(POISONED);
     if (this.jobs.size >= this.capacity) {
-      return Promise.reject(new DecodeUnavailableError('Ingest is busy decoding other batches; retry shortly.'));
+      return Promise.reject(refusal(new DecodeUnavailableError('Ingest is busy decoding other batches; retry shortly.')));
     }
     const held = this.heldByTenant.get(tenant) ?? 0;
     if (held >= this.tenantLimit) {
       return Promise.reject(
-        new RateLimitedError(`This project already has ${held} batches waiting to be decoded, its share of the queue; send fewer at once and retry after 1s.`, 1),
+        refusal(new RateLimitedError(`This project already has ${held} batches waiting to be decoded, its share of the queue; send fewer at once and retry after 1s.`, 1)),
       );
     }
     const id = this.nextId++;
@@ -100,7 +123,7 @@ export class DecodePool {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.timedOut(id), starting ? STARTUP_ALLOWANCE_MS + this.timeoutMs : this.timeoutMs);
       timer.unref();
-      const job: Job = { id, tenant, req, small: req.body.byteLength <= SMALL_BODY_BYTES, timer, resolve, reject };
+      const job: Job = { id, tenant, req, small: req.body.byteLength <= SMALL_BODY_BYTES, fingerprint, timer, resolve, reject };
       this.jobs.set(id, job);
       this.heldByTenant.set(tenant, held + 1);
       this.queue.push(tenant, req.body.byteLength, job);
@@ -142,7 +165,8 @@ export class DecodePool {
     const owned = !job.small && job.req.body.byteOffset === 0 && job.req.body.byteLength === job.req.body.buffer.byteLength;
     const body = owned ? job.req.body : new Uint8Array(job.req.body);
     const posted = slot.post(job.id, { ...job.req, body, limitBytes: limit }, owned ? [body.buffer as ArrayBuffer] : [], this.timeoutMs);
-    if (posted !== true) {
+    if (posted === true) this.heldBody.set(slot, job.fingerprint);
+    else {
       // Only this request failed to reach the worker; the worker and the queue are fine.
       this.settle(job.id)?.reject(new DecodeUnavailableError('The batch could not be handed to the decoder; retry shortly.'));
       this.onError(posted);
@@ -151,6 +175,7 @@ export class DecodePool {
   }
 
   private answered(slot: WorkerSlot, id: number, result: DecodeResult): void {
+    this.heldBody.delete(slot);
     const job = this.jobs.get(id);
     if (job && job.slot === slot && this.tooBigForSmallLane(job, result)) {
       job.small = false;
@@ -187,7 +212,14 @@ export class DecodePool {
   /** A worker that exited or hung: what it held fails, a fresh one takes its place, and the queue moves on. */
   private lost(slot: WorkerSlot, id: number | undefined, restartAfterMs: number): void {
     if (this.closed) return;
-    if (id !== undefined) this.settle(id)?.reject(new DecodeUnavailableError('The decoder restarted while handling this batch; retry shortly.'));
+    const body = this.heldBody.get(slot);
+    this.heldBody.delete(slot);
+    if (id !== undefined) {
+      const poisoned = body !== undefined && this.poison.struck(body);
+      const job = this.settle(id);
+      if (poisoned) job?.resolve(POISONED);
+      else job?.reject(new DecodeUnavailableError('The decoder restarted while handling this batch; retry shortly.'));
+    }
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
     const respawn = () => {

@@ -73,6 +73,13 @@ export class IngestAdmission {
     this.buckets.settle(r.projectId, r.reserved, r.reserved);
   }
 
+  /** Refused before any decoding (the decoder's queue was full): only the minimum is charged, and nothing is learned. */
+  refund(r: Reservation): void {
+    if (r.settled) return;
+    this.release(r);
+    this.buckets.settle(r.projectId, r.reserved, Math.min(r.reserved, MIN_VALUES_PER_BATCH));
+  }
+
   private release(r: Reservation): void {
     r.settled = true;
     const left = (this.inflightBytes.get(r.projectId) ?? 0) - r.holding;

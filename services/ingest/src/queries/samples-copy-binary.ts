@@ -7,7 +7,7 @@
 // Rows are encoded on a decode worker before the instance and metric-set ids
 // are known (they need the database), so those two fields are written as zero
 // and filled in by `stampIds` on the main thread.
-import type { SampleRow } from '../routes/ingest/validate-samples';
+import type { SampleRow } from '../decode/validate-samples';
 
 export const COPY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]); // + flags, extension length
 export const COPY_TRAILER = Buffer.from([0xff, 0xff]);

@@ -57,3 +57,19 @@ test('past its in-flight bytes a project is refused, another project is not, and
   admission.settle(first.reservation, 1000);
   assert.equal(admission.reserve('p', 6_000_000, false).wait, 0);
 });
+
+test('a batch the decoder refused before decoding it is refunded down to the minimum; one it decoded and refused is not', () => {
+  const rate = 10 * MIN_VALUES_PER_BATCH;
+  const admission = new IngestAdmission(new TokenBuckets(rate, () => 0));
+  // 40 KB at the prior 0.1 values a byte: 4,000 values, most of the bucket.
+  const big = () => admission.reserve('p', 40_000, false);
+  const first = big();
+  assert.equal(first.wait, 0);
+  admission.refund(first.reservation);
+  // Refunded: the bucket holds 5,000 - 500 again, enough for the retry.
+  const retry = big();
+  assert.equal(retry.wait, 0, 'the retry of a refused batch is not refused for a cost it never incurred');
+  admission.forfeit(retry.reservation);
+  // Forfeited (decoded, then refused as a bad body): the 4,000 stay spent, and 500 are left.
+  assert.ok(big().wait > 0, 'a decoded bad body keeps its charge');
+});

@@ -7,6 +7,7 @@ import { BatchRefusedError, WriterClosedError } from '../../lib/sample-writer';
 import { withDeadline } from '../../lib/database-errors';
 import type { Reservation } from '../../lib/ingest-admission';
 import { stampIds } from '../../queries/samples-copy-binary';
+import { refusedBeforeDecoding } from '../../decode/decode-pool';
 import type { ErrorCode } from '@memsight/contracts';
 
 export function isGzip(contentEncoding: string | undefined): boolean {
@@ -26,7 +27,13 @@ export async function ingestBatch(
   const { config, clock } = app;
   const nowMs = clock.now();
   const window = { nowMs, maxAgeMs: config.maxSampleAgeSeconds * 1000, maxFutureMs: config.maxFutureSkewSeconds * 1000 };
-  const decoded = await app.decoder.decode({ body, gzip: isGzip(contentEncoding), limitBytes: config.bodyLimitBytes, window }, projectId);
+  let decoded;
+  try {
+    decoded = await app.decoder.decode({ body, gzip: isGzip(contentEncoding), limitBytes: config.bodyLimitBytes, window }, projectId);
+  } catch (err) {
+    if (refusedBeforeDecoding(err)) app.ingestAdmission.refund(reservation);
+    throw err;
+  }
   if (!decoded.ok) {
     app.ingestAdmission.forfeit(reservation);
     const { status, code, message, details } = decoded.error;

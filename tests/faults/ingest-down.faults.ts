@@ -47,8 +47,11 @@ test(`ingest down ${DOWN_SECONDS} s, longer than the agents' buffers: oldest dro
       downS: DOWN_SECONDS, bufferBytes: BUFFER_BYTES, sent: totals.built, stored: stored.samples, duplicated: stored.duplicated,
       droppedAtCap: totals.droppedAtCap, droppedReported: stored.reportedDropped, lost: Math.max(0, lost(totals, stored)), droppedYetStored: Math.max(0, -lost(totals, stored)),
       hostLoopP99BeforeMs: loopBefore, hostLoopP99DuringMs: loopDuring, hostLoopMaxDuringMs: maxDuring,
+      peakAgentOutboxBytes: totals.peakOutboxBytes,
     });
     assert.ok(totals.droppedAtCap > 0, 'the outage overflowed the buffers');
+    // The cap holds: past it the oldest go, so an outbox never holds more than the cap and the batch just built.
+    assert.ok(totals.peakOutboxBytes <= BUFFER_BYTES * 1.5, `an agent's outbox held at most its cap (peak ${totals.peakOutboxBytes} B)`);
     // A batch dropped at the cap while in flight may still have been committed: counted dropped, yet stored.
     // So nothing is lost when stored + dropped covers what was built, and that slack is at most the agents' in-flight batches.
     assert.ok(lost(totals, stored) <= 0, `every sample not dropped at the cap was stored (${lost(totals, stored)} missing)`);

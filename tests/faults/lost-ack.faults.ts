@@ -42,7 +42,7 @@ test('acknowledgements lost after the commit: the agents retry and every sample 
     report('lost-ack', {
       sent: totals.built, stored: stored.samples, duplicated: stored.duplicated, droppedReported: totals.droppedAtCap, lost: lost(totals, stored),
       lostAcks: front.lostAcks, answered200: front.count(200), batches: totals.batches, storedBatches: stored.batches, answered500: front.count(500),
-      peakIngestRssMB: rss.stop() / MB,
+      peakIngestRssMB: rss.stop() / MB, peakAgentOutboxBytes: totals.peakOutboxBytes,
     });
     assert.ok(front.lostAcks > 10, 'acknowledgements were lost');
     assert.equal(lost(totals, stored), 0, 'no sample lost');

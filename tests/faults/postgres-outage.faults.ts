@@ -89,6 +89,7 @@ describe(`PostgreSQL down for ${OUTAGE_SECONDS} s while ${AGENTS} agents send`, 
           lost: lost(totals, stored), answered503: front.count(503), answered500: front.count(500), missingRetryAfter: front.missingRetryAfter,
           readyzFailed: during.failed, readyzSlowestMs: Math.round(during.slowestMs), readyAfterMs: Math.round(readyAfterMs),
           peakIngestRssMB: rss.stop() / MB, otherP99BeforeMs: before.probeP99, otherP99AfterMs: probe.p(0.99), faultS: Math.round((backAt - faultAt) / 1000),
+          peakAgentOutboxBytes: totals.peakOutboxBytes,
         };
         report(`postgres-${kind}`, figures);
 

@@ -49,7 +49,7 @@ test('SIGTERM to one of two ingest processes under load: in-flight requests fini
       sent: totals.built, stored: stored.samples, duplicated: stored.duplicated, droppedReported: totals.droppedAtCap, lost: lost(totals, stored),
       answered503: front.count(503), answered500: front.count(500), unreachable: front.unreachable, inflightAtSigterm: inflightAtSigterm.length,
       inflightAnswered: inflightAtSigterm.filter((t) => t.answered).length, retriedElsewhere: front.cut, bulkAcked: bulk.stats.samples, bulkStored: bulkStored.samples,
-      exitCode: String(code),
+      exitCode: String(code), peakAgentOutboxBytes: totals.peakOutboxBytes,
     });
     assert.equal(code, 0, `the stopped ingest exited cleanly\n${first!.proc.tail()}`);
     assert.equal(front.count(500), 0);

@@ -27,11 +27,14 @@ export interface FleetTotals {
   reportedDropped: number;
   /** Batches still waiting in outboxes. */
   pendingBatches: number;
+  /** The most any one agent's outbox held, in bytes: what an agent's buffering costs its host, bounded by its cap. */
+  peakOutboxBytes: number;
 }
 
 export class Fleet {
   readonly agents: Agent[] = [];
   private readonly built = new Map<Agent, { samples: number; batches: number }>();
+  private peakOutboxBytes = 0;
   /** The host's work loop: its timer delay while the agents run beside it. */
   readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
 
@@ -50,6 +53,7 @@ export class Fleet {
         counts.samples += batch.samples;
         counts.batches += 1;
         put(batch);
+        this.peakOutboxBytes = Math.max(this.peakOutboxBytes, agent.outbox.bytes);
       };
       this.agents.push(agent);
     }
@@ -92,6 +96,6 @@ export class Fleet {
       reportedDropped += a.outbox.droppedTotal;
       pendingBatches += a.outbox.length;
     }
-    return { built, batches, droppedAtCap, reportedDropped, pendingBatches };
+    return { built, batches, droppedAtCap, reportedDropped, pendingBatches, peakOutboxBytes: this.peakOutboxBytes };
   }
 }

@@ -65,11 +65,12 @@ try {
     );
 
   let seq = 0;
+  const quietStartedAt = Date.now() - 60_000;
   const quietPhase = async (ms: number) => {
     const latencies: number[] = [];
     const statuses = new Map<number, number>();
     for (const end = performance.now() + ms; performance.now() < end; ) {
-      const body = batch(`quiet-instance-${seq % 5}`, ++seq, [[Date.now(), 1e8]], ['process.memory.rss']);
+      const body = batch(`quiet-instance-${seq % 5}`, ++seq, [[Date.now(), 1e8]], ['process.memory.rss'], quietStartedAt);
       const t0 = performance.now();
       const status = await post(quietKey, body);
       latencies.push(performance.now() - t0);

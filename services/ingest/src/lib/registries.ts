@@ -9,6 +9,7 @@ import type { IngestBatch } from '@memsight/contracts';
 import { metricNamesHash, upsertMetricSet } from '@memsight/db';
 import { recordDeployMarker, upsertInstance } from '../queries/upsert-instance';
 import { countForMetricSet, countForNewInstance, recordProjectMetricSet } from '../queries/cardinality-counts';
+import { withProjectLock } from '../queries/project-lock';
 import { BoundedCache } from './bounded-cache';
 import { CardinalityLimitError, type CardinalityLimit } from './errors';
 
@@ -46,18 +47,22 @@ export class InstanceRegistry {
     const hit = this.cache.get(key);
     if (hit && hit.fingerprint === fingerprint) return hit.id;
     // Also when a known instance's identity changed: a new app name would create an app (the instance keeps its own).
-    await this.admit(projectId, batch.instance, nowMs);
-    const row = await upsertInstance(this.pool, projectId, batch.agent, batch.instance, nowMs);
+    const { maxAppsPerProject, maxInstancesPerApp } = this.limits;
+    const row = maxAppsPerProject === 0 && maxInstancesPerApp === 0
+      ? await upsertInstance(this.pool, projectId, batch.agent, batch.instance, nowMs)
+      : await withProjectLock(this.pool, projectId, async (db) => {
+          await this.admit(db, projectId, batch.instance, nowMs);
+          return upsertInstance(db, projectId, batch.agent, batch.instance, nowMs);
+        });
     if (batch.instance.appVersion) await recordDeployMarker(this.pool, row.appId, batch.instance.appVersion, batch.instance.startedAt);
     this.cache.set(key, { id: row.id, fingerprint });
     return row.id;
   }
 
-  /** Throws CardinalityLimitError when this instance or its app is new and a cap is reached. Concurrent creations may pass a cap by a few. */
-  private async admit(projectId: string, instance: BatchIdentity['instance'], nowMs: number): Promise<void> {
+  /** Throws CardinalityLimitError when this instance or its app is new and a cap is reached (run under the project's lock). */
+  private async admit(db: pg.ClientBase, projectId: string, instance: BatchIdentity['instance'], nowMs: number): Promise<void> {
     const { maxAppsPerProject, maxInstancesPerApp } = this.limits;
-    if (maxAppsPerProject === 0 && maxInstancesPerApp === 0) return;
-    const counts = await countForNewInstance(this.pool, projectId, instance.app, instance.id, nowMs - INSTANCE_WINDOW_MS);
+    const counts = await countForNewInstance(db, projectId, instance.app, instance.id, nowMs - INSTANCE_WINDOW_MS);
     if (exceeded(maxAppsPerProject, counts.apps)) {
       throw this.refuse('apps_per_project', maxAppsPerProject, 'INGEST_MAX_APPS_PER_PROJECT',
         `This project already has ${counts.apps} apps, the most INGEST_MAX_APPS_PER_PROJECT=${maxAppsPerProject} allows, so app "${instance.app}" was not created. ` +
@@ -91,7 +96,13 @@ export class MetricSetRegistry {
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit;
     const { maxMetricSetsPerProject: max } = this.limits;
-    const { knownId, used } = await countForMetricSet(this.pool, projectId, namesHash);
+    const id = max === 0 ? await this.record(this.pool, projectId, names, namesHash, max) : await withProjectLock(this.pool, projectId, (db) => this.record(db, projectId, names, namesHash, max));
+    this.cache.set(key, id);
+    return id;
+  }
+
+  private async record(db: pg.Pool | pg.ClientBase, projectId: string, names: string[], namesHash: string, max: number): Promise<number> {
+    const { knownId, used } = await countForMetricSet(db, projectId, namesHash);
     let id = knownId;
     if (id === null) {
       // Checked before the shared metric_sets table gets the list: a refused list is stored nowhere.
@@ -104,10 +115,9 @@ export class MetricSetRegistry {
           { limit: 'metric_sets_per_project', max, setting: 'INGEST_MAX_METRIC_SETS_PER_PROJECT' },
         );
       }
-      id = await upsertMetricSet(this.pool, names, namesHash);
-      await recordProjectMetricSet(this.pool, projectId, id);
+      id = await upsertMetricSet(db, names, namesHash);
+      await recordProjectMetricSet(db, projectId, id);
     }
-    this.cache.set(key, id);
     return id;
   }
 }

@@ -14,7 +14,7 @@ export interface InstanceCounts {
 }
 
 export async function countForNewInstance(
-  pool: pg.Pool,
+  pool: pg.Pool | pg.ClientBase,
   projectId: string,
   appName: string,
   agentInstanceId: string,
@@ -34,7 +34,7 @@ export async function countForNewInstance(
 }
 
 /** The id of a metric list this project already uses (null if it uses none such), and how many lists it uses. */
-export async function countForMetricSet(pool: pg.Pool, projectId: string, namesHash: string): Promise<{ knownId: number | null; used: number }> {
+export async function countForMetricSet(pool: pg.Pool | pg.ClientBase, projectId: string, namesHash: string): Promise<{ knownId: number | null; used: number }> {
   const { rows } = await pool.query<{ knownId: number | null; used: number }>(
     `SELECT (SELECT pms.metric_set_id FROM project_metric_sets pms JOIN metric_sets ms ON ms.id = pms.metric_set_id
               WHERE pms.project_id = $1 AND ms.names_hash = $2) AS "knownId",
@@ -44,6 +44,6 @@ export async function countForMetricSet(pool: pg.Pool, projectId: string, namesH
   return rows[0]!;
 }
 
-export async function recordProjectMetricSet(pool: pg.Pool, projectId: string, metricSetId: number): Promise<void> {
+export async function recordProjectMetricSet(pool: pg.Pool | pg.ClientBase, projectId: string, metricSetId: number): Promise<void> {
   await pool.query('INSERT INTO project_metric_sets (project_id, metric_set_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [projectId, metricSetId]);
 }

@@ -9,7 +9,7 @@ export interface UpsertedInstance {
 
 /** Creates or refreshes the app and instance a batch speaks for. */
 export async function upsertInstance(
-  pool: pg.Pool,
+  pool: pg.Pool | pg.ClientBase,
   projectId: string,
   agent: IngestBatch['agent'],
   instance: IngestBatch['instance'],

@@ -103,3 +103,50 @@ describe('cardinality caps', () => {
     assert.equal(await refusedCount('metric_sets_per_project'), 1);
   });
 });
+
+describe('cardinality caps under concurrency', () => {
+  let tenant: Tenant;
+  let app: FastifyInstance;
+  let url: string;
+  const now = Date.now();
+
+  before(async () => {
+    tenant = await createTenant('cardinality-race');
+    ({ app, url } = await startTestIngest({ maxAppsPerProject: 5, maxInstancesPerApp: 4, maxMetricSetsPerProject: 3 }));
+  });
+  after(async () => {
+    await app?.close();
+    await tenant?.cleanup();
+  });
+
+  const post = (o: Partial<SeedInstance> & { id: string; app: string }) =>
+    fetch(`${url}/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.apiKey}` },
+      body: JSON.stringify(seedBatch({ metrics: METRICS, samples: [[now - 1000, 1e8, 4]], seq: 1, ...o })),
+    }).then((r) => r.status);
+  const count = async (sql: string) => Number((await tenant.pool.query(sql, [tenant.projectId])).rows[0].n);
+
+  // Checking by counting, then inserting, let every batch of a burst count the same total: caps were passed by a few.
+  test('40 new apps at once: exactly the cap is created, and the rest are refused', async () => {
+    const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => post({ id: `race-app-${i}`, app: `race-${i}` })));
+    assert.equal(statuses.filter((s) => s === 200).length, 5, statuses.join(','));
+    assert.equal(statuses.filter((s) => s === 422).length, 35);
+    assert.equal(await count('SELECT count(*) AS n FROM apps WHERE project_id = $1'), 5);
+  });
+
+  test('40 new instances of one app at once, and 20 new metric lists: exactly their caps', async () => {
+    const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => post({ id: `race-inst-${i}`, app: 'race-0' })));
+    // race-app-0 is already one of the app's four.
+    assert.equal(statuses.filter((s) => s === 200).length, 3, statuses.join(','));
+    assert.equal(await count(`SELECT count(*) AS n FROM instances i JOIN apps a ON a.id = i.app_id WHERE a.project_id = $1 AND a.name = 'race-0'`), 4);
+    const lists = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        post({ id: 'race-app-0', app: 'race-0', seq: 100 + i, metrics: ['process.memory.rss', `custom.race_${randomBytes(6).toString('hex')}`], samples: [[now - 900 + i, 1e8, 4]] }),
+      ),
+    );
+    // METRICS is the first list: two more fit.
+    assert.equal(lists.filter((s) => s === 200).length, 2, lists.join(','));
+    assert.equal(await count('SELECT count(*) AS n FROM project_metric_sets WHERE project_id = $1'), 3);
+  });
+});

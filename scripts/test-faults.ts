@@ -1,4 +1,5 @@
-// `npm run test:faults`: the fault tests (tests/faults/*.faults.ts). Each
+// `npm run test:faults`: the fault tests (tests/faults/*.faults.ts), then the
+// alerter's end-to-end suite for fault 5. Each
 // starts its own embedded PostgreSQL and real processes and breaks one thing
 // for real, so they run one at a time, apart from `npm test`. Node's test
 // runner prints the usual summary; each fault also prints a `# fault ...` line
@@ -17,7 +18,16 @@ const files = readdirSync(dir)
   .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
   .sort();
 // The fleet imports the Node agent's sources; the agent's own build is not needed.
-const status = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
+// (With no files, `node --test` would look for tests everywhere.)
+const status = files.length === 0 ? 0 : spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
   cwd: root, env: inheritedEnvironment(), stdio: 'inherit',
 }).status;
-process.exit(status ?? 1);
+// Fault 5, the alerter killed while an alert fires and SMTP down for 60 s, is
+// the alerter's end-to-end suite (real agents, ingest, alerter and SMTP
+// server): run here too, through `npm test`'s runner, which gives it its
+// database (embedded PostgreSQL when DATABASE_URL is unset).
+const ALERTER_FAULTS = 'services/alerter/e2e/alerting.test.ts';
+const alerter = filter.length === 0 || filter.some((x) => ALERTER_FAULTS.includes(x))
+  ? spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/test.ts'), ALERTER_FAULTS], { cwd: root, env: inheritedEnvironment(), stdio: 'inherit' }).status
+  : 0;
+process.exit(status === 0 && alerter === 0 ? 0 : 1);

@@ -76,8 +76,9 @@ export class Outbox {
    * vanish with only a log line.
    */
   refuse(batch: PendingBatch): void {
-    if (this.queue[0] !== batch) return this.acknowledge(batch);
+    const oldest = this.queue[0] === batch;
     this.acknowledge(batch);
+    if (!oldest) return;
     this.droppedTotal += batch.samples;
     this.droppedUnreported += batch.samples + batch.reportsDropped;
   }

@@ -79,24 +79,26 @@ class Outbox:
     def acknowledge(self, batch: PendingBatch) -> None:
         """Removes `batch` if it is still the oldest."""
         with self._lock:
-            if self._in_flight is batch:
-                self._in_flight = None
-            if self._queue and self._queue[0] is batch:
-                self._queue.popleft()
-                self._bytes -= len(batch.body)
+            self._remove(batch)
 
     def refuse(self, batch: PendingBatch) -> None:
         """Ingest refused `batch` for good (a 4xx other than 429): resending cannot help, so it is
         removed and its samples (and the drop count it carried) are reported as dropped on the next
         batch. A refused batch used to vanish with only a log line."""
         with self._lock:
-            if self._in_flight is batch:
-                self._in_flight = None
-            if self._queue and self._queue[0] is batch:
-                self._queue.popleft()
-                self._bytes -= len(batch.body)
+            if self._remove(batch):
                 self.dropped_total += batch.samples
                 self._dropped_unreported += batch.samples + batch.reports_dropped
+
+    def _remove(self, batch: PendingBatch) -> bool:
+        """Under the lock: removes `batch` if it is still the oldest; True if it was."""
+        if self._in_flight is batch:
+            self._in_flight = None
+        if self._queue and self._queue[0] is batch:
+            self._queue.popleft()
+            self._bytes -= len(batch.body)
+            return True
+        return False
 
     def take_dropped(self) -> int:
         """Samples dropped since the last call, for the next batch's `dropped` field."""

@@ -10,6 +10,7 @@ import type pg from 'pg';
 import { decodeBlock, encodeBlock } from './codec/block';
 import { ensurePartitions, listPartitions, type Partition } from './partitions';
 import { readRollupProgress } from './roller';
+import { withTransaction } from './transaction';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -47,17 +48,12 @@ function blocksOf(instanceId: string, rows: RawRow[]) {
 /** Compacts one raw day partition; undefined when it is already gone. */
 export async function compactPartition(pool: pg.Pool, p: Partition): Promise<CompactionOutcome | undefined> {
   await ensurePartitions(pool, 'samples_compact', p.fromMs, p.fromMs);
-  const db = await pool.connect();
   const name = `"${p.name.replaceAll('"', '""')}"`; // from the catalogue, quoted as an identifier
   const outcome: CompactionOutcome = { day: new Date(p.fromMs).toISOString().slice(0, 10), samples: 0, blocks: 0, bytes: 0 };
-  try {
-    await db.query('BEGIN');
+  return withTransaction(pool, async (db) => {
     // Gone since it was listed (another replica compacted it): nothing to do.
     const exists = await db.query(`SELECT 1 FROM pg_class WHERE relname = $1`, [p.name]);
-    if (exists.rowCount === 0) {
-      await db.query('ROLLBACK');
-      return undefined;
-    }
+    if (exists.rowCount === 0) return undefined;
     await db.query(`LOCK TABLE ${name} IN EXCLUSIVE MODE`); // readers may go on; no writer can slip in
     const { rows: instances } = await db.query<{ id: string }>(`SELECT DISTINCT instance_id::text AS id FROM ${name}`);
     for (const { id } of instances) {
@@ -77,14 +73,8 @@ export async function compactPartition(pool: pg.Pool, p: Partition): Promise<Com
       outcome.bytes += blocks.reduce((n, b) => n + b.data.length, 0);
     }
     await db.query(`DROP TABLE ${name}`);
-    await db.query('COMMIT');
     return outcome;
-  } catch (err) {
-    await db.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    db.release();
-  }
+  });
 }
 
 /** Compacts every raw day that can no longer change: past `acceptedAgeMs` and fully rolled up. */

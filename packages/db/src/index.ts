@@ -5,6 +5,7 @@ export { applyRetention, DEFAULT_RETENTION_DAYS, type RetentionDays, type Retent
 export { rollUpRange, rollUpReceived, RESOLUTION_MS, type Resolution } from './rollups';
 export { rollUpPass, readRollupProgress, type RollerOptions, type RollerPass, type RollupProgress } from './roller';
 export { createPool, poolTimeoutOptions, type PoolTimeouts } from './pool';
+export { inTransaction, withTransaction, type TransactionOptions } from './transaction';
 export { createPrisma, type PrismaClient } from './prisma';
 export { createApiKey, createProject, revokeApiKey, generateApiKey, hashApiKey, API_KEY_PREFIX, type ApiKeyScope } from './api-keys';
 export { MIGRATIONS_DIR } from './paths';

@@ -11,6 +11,7 @@
 import type pg from 'pg';
 import { ensurePartitions, UNCOMPRESSED_ROWS } from './partitions';
 import { meanSql, weightedMeanSql } from './finite-aggregates';
+import { inTransaction } from './transaction';
 
 export type Resolution = '1m' | '1h';
 export const RESOLUTION_MS: Record<Resolution, number> = { '1m': 60_000, '1h': 3_600_000 };
@@ -69,9 +70,8 @@ async function recomputeKeyed(db: pg.ClientBase, resolution: Resolution): Promis
   return res.rowCount ?? 0;
 }
 
-async function withKeys(db: pg.ClientBase, resolution: Resolution, fillKeys: () => Promise<unknown>): Promise<number> {
-  await db.query('BEGIN');
-  try {
+function withKeys(db: pg.ClientBase, resolution: Resolution, fillKeys: () => Promise<unknown>): Promise<number> {
+  return inTransaction(db, async () => {
     await db.query(`CREATE TEMP TABLE IF NOT EXISTS rollup_keys (instance_id bigint, bucket timestamptz(3)) ON COMMIT DELETE ROWS`);
     await db.query(
       `CREATE TEMP TABLE IF NOT EXISTS rollup_rows (instance_id bigint, bucket timestamptz(3), names text[], n int[], mn float8[], mx float8[], av float8[], lst float8[])
@@ -86,13 +86,8 @@ async function withKeys(db: pg.ClientBase, resolution: Resolution, fillKeys: () 
       `SELECT (extract(epoch FROM min(bucket)) * 1000)::float8 AS lo, (extract(epoch FROM max(bucket)) * 1000)::float8 AS hi FROM rollup_keys`,
     );
     if (rows[0]!.lo !== null) await ensurePartitions(db, TABLE[resolution], rows[0]!.lo, rows[0]!.hi!);
-    const written = await recomputeKeyed(db, resolution);
-    await db.query('COMMIT');
-    return written;
-  } catch (err) {
-    await db.query('ROLLBACK').catch(() => {});
-    throw err;
-  }
+    return recomputeKeyed(db, resolution);
+  });
 }
 
 const step = (resolution: Resolution) => `make_interval(secs => ${RESOLUTION_MS[resolution] / 1000})`;

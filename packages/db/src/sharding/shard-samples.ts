@@ -9,6 +9,7 @@
 // The data nodes are set up through the coordinator (dblink over the same
 // foreign servers), so the coordinator's connection is all a caller needs.
 import type pg from 'pg';
+import { inTransaction } from '../transaction';
 import { ensureShardPartitions, listShardServers, samplesStrategy, shardServerName } from './shard-partitions';
 
 export interface DataNode {
@@ -84,8 +85,7 @@ export async function shardSamples(coordinator: pg.Pool, nodes: DataNode[], arou
         node.password === undefined ? [servers[i], node.user] : [servers[i], node.user, node.password]);
       await db.query('SELECT dblink_exec($1, $2)', [servers[i], DATA_NODE_SAMPLES]);
     }
-    await db.query('BEGIN');
-    try {
+    return await inTransaction(db, async () => {
       await db.query('LOCK TABLE samples IN ACCESS EXCLUSIVE MODE'); // no writer between the copy and the swap
       await db.query('ALTER TABLE samples RENAME TO samples_unsharded');
       await db.query(`CREATE TABLE samples (LIKE samples_unsharded INCLUDING DEFAULTS) PARTITION BY HASH (instance_id)`);
@@ -103,12 +103,8 @@ export async function shardSamples(coordinator: pg.Pool, nodes: DataNode[], arou
       await ensureShardPartitions(db, Math.min(around.fromMs, span[0]!.lo ?? Infinity), Math.max(around.toMs, span[0]!.hi ?? -Infinity));
       const moved = await db.query('INSERT INTO samples SELECT * FROM samples_unsharded');
       await db.query('DROP TABLE samples_unsharded CASCADE');
-      await db.query('COMMIT');
       return { servers, movedRows: moved.rowCount ?? 0 };
-    } catch (err) {
-      await db.query('ROLLBACK').catch(() => {});
-      throw err;
-    }
+    });
   } finally {
     db.release();
   }

@@ -5,7 +5,7 @@
 // notification per channel (notification_items' unique index says so too).
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { selectAlertSummaries } from '@memsight/db';
+import { inTransaction, selectAlertSummaries } from '@memsight/db';
 import type { AlertKind } from '@memsight/contracts';
 import { planNotifications, type ActiveSilence, type PendingTransition, type ReminderCandidate } from '../lifecycle/group-notifications';
 import type { EmailContent } from '../notify/render/index';
@@ -20,8 +20,7 @@ export interface DispatchOptions {
 const at = (ms: number) => new Date(ms).toISOString();
 
 export async function dispatchNotifications(session: pg.ClientBase, o: DispatchOptions): Promise<{ notifications: number; transitions: number }> {
-  await session.query('BEGIN');
-  try {
+  return inTransaction(session, async () => {
     const { rows: transitions } = await session.query<PendingTransition>(
       `SELECT t.id::text AS id, t.alert_id AS "alertId", t.project_id AS "projectId", a.app_id AS "appId", a.instance_id::text AS "instanceId",
               a.kind, t.to_state AS "to", (extract(epoch FROM t.at) * 1000)::float8 AS "atMs"
@@ -38,10 +37,7 @@ export async function dispatchNotifications(session: pg.ClientBase, o: DispatchO
       [at(o.nowMs), o.repeatIntervalMs],
     );
     const projectIds = [...new Set([...transitions, ...reminders].map((x) => x.projectId))];
-    if (projectIds.length === 0) {
-      await session.query('COMMIT');
-      return { notifications: 0, transitions: 0 };
-    }
+    if (projectIds.length === 0) return { notifications: 0, transitions: 0 };
     const { rows: silences } = await session.query<ActiveSilence>(
       `SELECT project_id AS "projectId", app_id AS "appId", instance_id::text AS "instanceId", kind FROM silences
         WHERE project_id = ANY($1::uuid[]) AND starts_at <= $2::timestamptz AND ends_at > $2::timestamptz`,
@@ -59,12 +55,8 @@ export async function dispatchNotifications(session: pg.ClientBase, o: DispatchO
     await session.query(`UPDATE alert_transitions SET dispatch = 'dispatched' WHERE id = ANY($1::bigint[])`, [plan.dispatched]);
     await session.query(`UPDATE alerts SET last_notified_at = $2::timestamptz WHERE id = ANY($1::uuid[])`, [plan.notifiedAlertIds, at(o.nowMs)]);
     if (plan.notifications.length) await insertNotifications(session, plan.notifications, o);
-    await session.query('COMMIT');
     return { notifications: plan.notifications.length, transitions: plan.dispatched.length + plan.silenced.length };
-  } catch (err) {
-    await session.query('ROLLBACK').catch(() => {});
-    throw err;
-  }
+  });
 }
 
 async function insertNotifications(session: pg.ClientBase, planned: ReturnType<typeof planNotifications>['notifications'], o: DispatchOptions): Promise<void> {

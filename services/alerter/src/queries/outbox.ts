@@ -1,5 +1,6 @@
 // The outbox's second half: due notifications, and what happened to each try.
 import type pg from 'pg';
+import { inTransaction } from '@memsight/db';
 import type { EmailContent, RenderedEmail } from '../notify/render/index';
 
 export interface DueNotification {
@@ -39,9 +40,8 @@ export async function markFailedTry(db: pg.ClientBase, id: string, error: string
 }
 
 /** With no SMTP server: keep the email and mark it sent, in one transaction (so exactly once, trivially). */
-export async function deliverToMailbox(db: pg.ClientBase, n: DueNotification, email: RenderedEmail, nowMs: number): Promise<void> {
-  await db.query('BEGIN');
-  try {
+export function deliverToMailbox(db: pg.ClientBase, n: DueNotification, email: RenderedEmail, nowMs: number): Promise<void> {
+  return inTransaction(db, async () => {
     await db.query(
       `INSERT INTO mailbox_messages (project_id, notification_id, message_id, to_address, subject, text, html, attachments, alert_ids)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::uuid[]) ON CONFLICT (notification_id) DO NOTHING`,
@@ -52,9 +52,5 @@ export async function deliverToMailbox(db: pg.ClientBase, n: DueNotification, em
       ],
     );
     await markSent(db, n.id, nowMs);
-    await db.query('COMMIT');
-  } catch (err) {
-    await db.query('ROLLBACK').catch(() => {});
-    throw err;
-  }
+  });
 }

@@ -2,6 +2,7 @@
 // transitions, and a NOTIFY per transition that PostgreSQL delivers to every
 // ingest (and so to dashboards) only if the transaction commits.
 import type pg from 'pg';
+import { inTransaction } from '@memsight/db';
 import { PG_CHANNELS, type AlertEvidence, type AlertKind, type Severity } from '@memsight/contracts';
 
 export interface AlertFigures {
@@ -34,8 +35,7 @@ export async function writeAlertChanges(client: pg.ClientBase, changes: AlertCha
   const fires = pick(changes, 'fire');
   const updates = pick(changes, 'update');
   const resolves = pick(changes, 'resolve');
-  await client.query('BEGIN');
-  try {
+  return inTransaction(client, async () => {
     if (opens.length) {
       await client.query(
         `INSERT INTO alerts (id, project_id, rule_id, instance_id, app_id, kind, state, severity, summary, metric, value, evidence,
@@ -109,10 +109,6 @@ export async function writeAlertChanges(client: pg.ClientBase, changes: AlertCha
       );
       written = rows;
     }
-    await client.query('COMMIT');
     return written;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  }
+  });
 }

@@ -2,6 +2,7 @@
 // change runs under a lock on the project row so that two admins demoting each
 // other at once cannot leave it without an admin.
 import type pg from 'pg';
+import { withTransaction } from '@memsight/db';
 import type { Member, MemberRole } from '@memsight/contracts';
 
 const COLUMNS = `u.id AS "userId", u.email, u.name, m.role, m.created_at AS "addedAt"`;
@@ -67,18 +68,9 @@ async function underProjectLock<T>(
   userId: string,
   change: (client: pg.PoolClient, current: Member) => Promise<MemberChange<T>>,
 ): Promise<MemberChange<T>> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     await client.query('SELECT 1 FROM projects WHERE id = $1 FOR NO KEY UPDATE', [projectId]);
     const current = await findMember(client, projectId, userId);
-    const outcome = current ? await change(client, current) : 'missing';
-    await client.query(outcome === 'missing' || outcome === 'last_admin' ? 'ROLLBACK' : 'COMMIT');
-    return outcome;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+    return current ? change(client, current) : 'missing';
+  }, { keep: (outcome) => outcome !== 'missing' && outcome !== 'last_admin' });
 }

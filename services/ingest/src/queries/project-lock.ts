@@ -6,19 +6,11 @@
 // so it holds across ingest replicas too). Only new things take it: what
 // already reports is a cache hit and never gets here.
 import type pg from 'pg';
+import { withTransaction } from '@memsight/db';
 
-export async function withProjectLock<T>(pool: pg.Pool, projectId: string, work: (db: pg.ClientBase) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+export function withProjectLock<T>(pool: pg.Pool, projectId: string, work: (db: pg.ClientBase) => Promise<T>): Promise<T> {
+  return withTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`memsight.cardinality:${projectId}`]);
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+    return work(client);
+  });
 }

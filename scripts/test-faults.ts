@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { FAULT_SUITES } from './lib/fault-suites';
 import { inheritedEnvironment } from './lib/stack-config';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -24,10 +25,10 @@ const status = files.length === 0 ? 0 : spawnSync(process.execPath, ['--import',
 }).status;
 // Fault 5, the alerter killed while an alert fires and SMTP down for 60 s, is
 // the alerter's end-to-end suite (real agents, ingest, alerter and SMTP
-// server): run here too, through `npm test`'s runner, which gives it its
-// database (embedded PostgreSQL when DATABASE_URL is unset).
-const ALERTER_FAULTS = 'services/alerter/e2e/alerting.test.ts';
-const alerter = filter.length === 0 || filter.some((x) => ALERTER_FAULTS.includes(x))
-  ? spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/test.ts'), ALERTER_FAULTS], { cwd: root, env: inheritedEnvironment(), stdio: 'inherit' }).status
+// server): run here, not in a plain `npm test`, through `npm test`'s runner,
+// which gives it its database (embedded PostgreSQL when DATABASE_URL is unset).
+const suites = FAULT_SUITES.filter((s) => filter.length === 0 || filter.some((x) => s.includes(x)));
+const alerter = suites.length
+  ? spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/test.ts'), ...suites], { cwd: root, env: inheritedEnvironment(), stdio: 'inherit' }).status
   : 0;
 process.exit(status === 0 && alerter === 0 ? 0 : 1);

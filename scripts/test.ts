@@ -2,12 +2,14 @@
 // With DATABASE_URL set it uses that server; without it, it starts a throwaway
 // embedded PostgreSQL (the fresh-machine path CI proves on every run).
 // It migrates once, builds the Node agent, then runs Node's test runner over every *.test.ts file
+// but the fault suites `npm run test:faults` runs (lib/fault-suites.ts)
 // (the browser test builds the dashboard through the real `npm start`).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPool, migrate, startEmbeddedPostgres, MIGRATIONS_DIR, type RunningPostgres } from '@memsight/db';
+import { FAULT_SUITES } from './lib/fault-suites';
 import { freePort } from './lib/free-port';
 import { inheritedEnvironment } from './lib/stack-config';
 
@@ -43,7 +45,7 @@ try {
   // Node agent tests run the built agent in real processes (`node --import @memsight/agent/register`).
   if (run('npm', ['run', 'build', '-w', '@memsight/agent'], env) !== 0) throw new Error('building agents/node failed');
   const filter = process.argv.slice(2);
-  const files = findTests(root).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)));
+  const files = findTests(root).filter((f) => (filter.length === 0 ? !FAULT_SUITES.includes(f) : filter.some((x) => f.includes(x))));
   status = run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], env);
 } finally {
   await embedded?.stop();

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { freePort } from './free-port';
 
 test('freePort never hands one process the same port twice, and each can be bound', async () => {
-  const ports = [];
+  const ports: number[] = [];
   for (let i = 0; i < 200; i++) ports.push(await freePort());
   assert.equal(new Set(ports).size, ports.length, `repeated: ${ports.filter((p, i) => ports.indexOf(p) !== i).join(', ')}`);
   const srv = createServer();

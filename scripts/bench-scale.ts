@@ -17,6 +17,7 @@ import { batchFor, generateValues, gzipBatch, METRIC_NAMES, type BenchShape } fr
 import { buildRequests, postAll } from './bench/http-load';
 import { registerInstances } from './bench/warm-up';
 import { measureDisk, type DiskFigures } from './bench/scale-disk';
+import { backendCpu, cpuBetween, processCpu } from './bench/pg-cpu';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -60,7 +61,17 @@ const bodies = Array.from({ length: rounds }, (_, r) =>
   values.map((rows, i) => gzipBatch({ ...batchFor(i, startMs + r * shape.timestamps * shape.stepMs, shape, rows, metrics, processStartMs), seq: r + 1 })),
 );
 
-async function runConfig(c: Config): Promise<{ rates: number[]; disk?: DiskFigures }> {
+/** CPU seconds so far of the ingest processes, and of the PostgreSQL backends serving each server's database. */
+function cpuNow(ingests: Service[], urls: string[]): { ingest: number; pg: Map<string, number>[] } {
+  return {
+    ingest: ingests.reduce((s, i) => s + (i.child.pid ? processCpu(i.child.pid) : 0), 0),
+    pg: urls.map((u) => backendCpu(decodeURIComponent(new URL(u).pathname.slice(1)))),
+  };
+}
+
+interface Cpu { ingestSecondsPerMillion: number; postgresSecondsPerMillion: number }
+
+async function runConfig(c: Config): Promise<{ rates: number[]; cpu: Cpu[]; disk?: DiskFigures }> {
   let cluster: EmbeddedCluster | undefined;
   const ingests: Service[] = [];
   try {
@@ -84,14 +95,22 @@ async function runConfig(c: Config): Promise<{ rates: number[]; disk?: DiskFigur
     const share = (list: Buffer[], k: number) => list.filter((_, i) => i % ports.length === k);
     const requests = bodies.map((round) => ports.map((port, k) => buildRequests(port, apiKey, share(round, k))));
     const rates: number[] = [];
+    const cpu: Cpu[] = [];
+    const urls = [cluster.coordinatorUrl, ...cluster.nodeUrls];
     for (let r = 0; r < rounds; r++) {
+      const before = cpuNow(ingests, urls);
       const started = performance.now();
       const done = await Promise.all(ports.map((port, k) => postAll(port, requests[r]![k]!, Math.max(1, Math.round(concurrency / ports.length)), deadline)));
       const seconds = (performance.now() - started) / 1000;
       const accepted = done.reduce((n, d) => n + d.acceptedRows, 0);
       if (accepted !== shape.instances * shape.timestamps) throw new Error(`${c.label}: accepted ${accepted} rows, expected ${shape.instances * shape.timestamps} (deadline hit?)`);
       rates.push(perRound / seconds);
-      say(`${c.label}: round ${r + 1}/${rounds} ${fmt(perRound / seconds)} samples/s`);
+      // Where the time goes: on one small machine every process shares the same cores, so
+      // CPU per sample, not samples/s, is what sizes separate machines.
+      const after = cpuNow(ingests, urls);
+      const pgSeconds = after.pg.reduce((s, m, i) => s + cpuBetween(before.pg[i]!, m), 0);
+      cpu.push({ ingestSecondsPerMillion: ((after.ingest - before.ingest) * 1e6) / perRound, postgresSecondsPerMillion: (pgSeconds * 1e6) / perRound });
+      say(`${c.label}: round ${r + 1}/${rounds} ${fmt(perRound / seconds)} samples/s; CPU-s per M samples: ingest ${cpu.at(-1)!.ingestSecondsPerMillion.toFixed(2)}, PostgreSQL backends ${cpu.at(-1)!.postgresSecondsPerMillion.toFixed(2)}`);
     }
     const pool = createPool(cluster.coordinatorUrl, 2); // measureDisk holds one while compaction takes the other
     try {
@@ -103,7 +122,7 @@ async function runConfig(c: Config): Promise<{ rates: number[]; disk?: DiskFigur
         say(`${c.label}: data node holds ${(await node.query('SELECT count(*) AS n FROM samples')).rows[0].n} rows`);
         await node.end();
       }
-      return { rates, disk: c.dataNodes === 0 && c.ingests === 1 ? await measureDisk(pool, say) : undefined };
+      return { rates, cpu, disk: c.dataNodes === 0 && c.ingests === 1 ? await measureDisk(pool, say) : undefined };
     } finally {
       await pool.end();
     }
@@ -113,11 +132,12 @@ async function runConfig(c: Config): Promise<{ rates: number[]; disk?: DiskFigur
   }
 }
 
-const results: { config: Config; rates: number[]; samplesPerSecond: number }[] = [];
+const results: { config: Config; rates: number[]; samplesPerSecond: number; cpu: Cpu }[] = [];
 let disk: DiskFigures | undefined;
 for (const config of CONFIGS) {
   const r = await runConfig(config);
-  results.push({ config, rates: r.rates, samplesPerSecond: median(r.rates) });
+  const cpu = { ingestSecondsPerMillion: median(r.cpu.map((x) => x.ingestSecondsPerMillion)), postgresSecondsPerMillion: median(r.cpu.map((x) => x.postgresSecondsPerMillion)) };
+  results.push({ config, rates: r.rates, samplesPerSecond: median(r.rates), cpu });
   disk ??= r.disk;
 }
 const [a, , c, d] = results.map((r) => r.samplesPerSecond) as [number, number, number, number];
@@ -125,11 +145,11 @@ mkdirSync(path.join(root, 'artifacts'), { recursive: true });
 writeFileSync(path.join(root, 'artifacts/bench-scale.json'), JSON.stringify({ shape, concurrency, rounds, results, disk }, null, 2));
 
 console.log(`\n${fmt(perRound)} samples a round (${shape.instances} instances × ${shape.timestamps} timestamps × ${shape.metrics} metrics), median of ${rounds} rounds, ${concurrency} connections in all\n`);
-console.log('| configuration | samples/s | rounds | vs (a) | vs (c) |');
-console.log('|---|---:|---|---:|---:|');
+console.log('| configuration | samples/s | rounds | vs (a) | vs (c) | ingest CPU-s per M | PostgreSQL CPU-s per M |');
+console.log('|---|---:|---|---:|---:|---:|---:|');
 for (const r of results) {
   const vsC = r.config.dataNodes > 0 ? `${(r.samplesPerSecond / c).toFixed(2)}` : '';
-  console.log(`| ${r.config.label} | ${fmt(r.samplesPerSecond)} | ${r.rates.map(fmt).join(', ')} | ${(r.samplesPerSecond / a).toFixed(2)} | ${vsC} |`);
+  console.log(`| ${r.config.label} | ${fmt(r.samplesPerSecond)} | ${r.rates.map(fmt).join(', ')} | ${(r.samplesPerSecond / a).toFixed(2)} | ${vsC} | ${r.cpu.ingestSecondsPerMillion.toFixed(2)} | ${r.cpu.postgresSecondsPerMillion.toFixed(2)} |`);
 }
 console.log(`\ntwo data nodes / one: ${(d / c).toFixed(2)}; sharded over two / one PostgreSQL: ${(d / a).toFixed(2)}`);
 if (disk) {

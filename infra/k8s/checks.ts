@@ -22,7 +22,7 @@ export const WORKLOADS: Record<string, Workload> = {
   ingest: { kind: 'Deployment', env: Object.keys(INGEST_ENV), required: ['DATABASE_URL', 'MEMSIGHT_AUTH_SECRET'], port: 4100, live: '/livez', ready: '/readyz', host: 'INGEST_HOST', portVar: 'INGEST_PORT' },
   alerter: { kind: 'Deployment', env: Object.keys(ALERTER_ENV), required: ['DATABASE_URL'], port: 4200, live: '/livez', ready: '/readyz', host: 'ALERTER_HOST', portVar: 'ALERTER_PORT' },
   // The dashboard serves no health routes yet; `/` renders without a session or the database.
-  dashboard: { kind: 'Deployment', env: Object.keys(DASHBOARD_ENV), required: ['DATABASE_URL', 'MEMSIGHT_AUTH_SECRET'], port: 3000, live: '/', ready: '/' },
+  dashboard: { kind: 'Deployment', env: Object.keys(DASHBOARD_ENV), required: ['DATABASE_URL', 'MEMSIGHT_AUTH_SECRET'], port: 3000, live: '/livez', ready: '/readyz' },
   migrate: { kind: 'Job', env: ['DATABASE_URL'], required: ['DATABASE_URL'] },
 };
 

@@ -30,6 +30,16 @@ export function backendCpu(database: string): Map<string, number> {
   return byPid;
 }
 
+/** CPU seconds so far of one process, all its threads (a worker thread's included). */
+export function processCpu(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0; // gone, or not Linux
+  }
+}
+
 /**
  * CPU seconds the backends used between two readings. A backend that exited
  * in between is left out rather than subtracted; one that started counts whole.

@@ -91,6 +91,15 @@ describe('npm start (embedded PostgreSQL) → agent batch → dashboard in a bro
     await page.close();
   });
 
+  test('the probes: /livez answers, /readyz reaches the database; neither is cached', async () => {
+    for (const path of ['/livez', '/readyz']) {
+      const res = await fetch(new URL(path, dashboardUrl));
+      assert.equal(res.status, 200, path);
+      assert.deepEqual(await res.json(), { status: 'ok' }, path);
+      assert.equal(res.headers.get('cache-control'), 'no-store', path);
+    }
+  });
+
   test('the banner carries the dashboard URL, an admin key, and an agent key in the agent snippets', () => {
     assert.match(dashboardUrl, /^http:\/\/127\.0\.0\.1:\d+$/, 'no key rides in the dashboard URL');
     assert.match(admin.email, /@/);

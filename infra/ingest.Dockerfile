@@ -41,4 +41,8 @@ EXPOSE 4100
 USER node
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:4100/readyz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/server.js"]
+# One V8 platform thread: the decode workers' garbage (parsing a 9.5 MB body
+# makes about 100 MB of objects) is marked and swept on those threads, which
+# run at normal priority whatever the workers' nice; four of them took a third
+# of 2 cores in a flood and the event loop waited (npm run bench:isolation).
+CMD ["node", "--v8-pool-size=1", "dist/server.js"]

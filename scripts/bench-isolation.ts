@@ -6,7 +6,9 @@
 // it is told (it ignores Retry-After), from a process of its own. Reports the quiet tenant's p50/p99 in
 // both phases of the same run; the goal is a p99 within 2× of the quiet phase.
 // Bounded: two phases of --seconds each (default 20), under 3 minutes in all.
-// On a small host the flooding client takes a core of its own; FLOOD_NICE=19
+// Ingest runs as its image runs it: the compiled bundle (npm run build, which
+// the npm script does first), with the image's V8 flags. The flooding client
+// writes raw HTTP/1.1 and takes little CPU (flood.ts); FLOOD_NICE=19 still
 // runs it at the lowest priority, nearer a flood from another machine.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -50,7 +52,7 @@ try {
   const [quietKey, floodKey] = keys as [string, string];
 
   const port = await freePort();
-  ingest = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  ingest = spawn(process.execPath, ['--v8-pool-size=1', 'dist/server.js'], {
     cwd: path.join(root, 'services/ingest'),
     env: { ...process.env, DATABASE_URL: embedded.url, INGEST_PORT: String(port), LOG_LEVEL: 'error', INGEST_ROLLUP_INTERVAL_SECONDS: '0', INGEST_SOCKET_ADAPTER: 'local' },
     stdio: ['ignore', 'inherit', 'inherit'],

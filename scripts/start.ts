@@ -58,7 +58,8 @@ try {
   const env = { ...inherited, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1', MEMSIGHT_AUTH_SECRET: secret, MEMSIGHT_DASHBOARD_URL: dashboardUrl };
   const tsx = ['--import', 'tsx'];
   services.push(
-    startService('ingest', process.execPath, [...tsx, 'src/server.ts'], {
+    // One V8 platform thread, as in the image (infra/ingest.Dockerfile says why).
+    startService('ingest', process.execPath, ['--v8-pool-size=1', ...tsx, 'src/server.ts'], {
       cwd: path.join(root, 'services/ingest'),
       env: { ...env, INGEST_HOST: config.host, INGEST_PORT: String(config.ingestPort) },
     }),

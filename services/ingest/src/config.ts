@@ -15,7 +15,8 @@ export const IngestConfigSchema = Type.Object({
   bodyLimitBytes: Int(10 * 1024 * 1024, 1024),
   maxSampleAgeSeconds: Int(48 * 3600, 60),
   maxFutureSkewSeconds: Int(300, 0),
-  rateLimitSamplesPerSecond: Int(5_000_000, 0),
+  /** Values per second per project. Under one replica's capacity (about 1.5 M/s on 2 cores), so one project cannot take all of it. */
+  rateLimitSamplesPerSecond: Int(1_000_000, 0),
   flushIntervalMs: Int(2, 0),
   dbPoolSize: Int(12, 2),
   /** Connecting to PostgreSQL, or waiting for a free pooled connection: past it, 503. Under the agents' 5 s timeout. */
@@ -30,6 +31,8 @@ export const IngestConfigSchema = Type.Object({
   maxInflightBytesPerProject: Int(24 * 1024 * 1024, 0),
   /** Decode worker threads; with two or more, the first is kept for small bodies (decode/decode-pool.ts). */
   decodeWorkers: Int(2, 0),
+  /** Milliseconds a refusal for rate (429) is held before it is answered, at most its Retry-After (lib/refusal-delay.ts); 0 = at once. */
+  refusalDelayMs: Int(1_000, 0),
   /** Milliseconds a batch may wait for its decode, queued and decoding; past it, 503 (and a worker silent that long on one body is restarted). */
   decodeTimeoutMs: Int(10_000, 1),
   /** Batches waiting or decoding, per decode worker; past it, 503. One project may hold half of the queue. */
@@ -85,6 +88,7 @@ export const INGEST_ENV = {
   INGEST_MAX_QUEUED_ROWS: 'maxQueuedRows',
   INGEST_MAX_INFLIGHT_BYTES_PER_PROJECT: 'maxInflightBytesPerProject',
   INGEST_DECODE_WORKERS: 'decodeWorkers',
+  INGEST_REFUSAL_DELAY_MS: 'refusalDelayMs',
   INGEST_DECODE_TIMEOUT_MS: 'decodeTimeoutMs',
   INGEST_DECODE_QUEUE_PER_WORKER: 'decodeQueuePerWorker',
   INGEST_API_KEY_CACHE_TTL_SECONDS: 'apiKeyCacheTtlSeconds',

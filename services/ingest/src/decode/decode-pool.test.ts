@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TransferListItem } from 'node:worker_threads';
+import { gzipSync } from 'node:zlib';
 import { DecodePool, refusedBeforeDecoding } from './decode-pool';
 import type { DecodeRequest } from './decode-batch';
 import { answer, type WorkerAnswer } from './worker';
@@ -216,5 +217,24 @@ test('the pool marks its refusals made before decoding, and only those', { timeo
     await held;
     const hung = await pool.decode(request('hang'), 'a').catch((e) => e);
     assert.equal(refusedBeforeDecoding(hung), false, 'a timeout spent decoding time');
+  });
+});
+
+test('bodies up to inlineBytes are decoded on the calling thread, even with every worker hung; larger ones and gzip that inflates past the inline bound go to a worker', { timeout: 20_000 }, async () => {
+  await withPool({ timeoutMs: 500, inlineBytes: 64 }, async (pool) => {
+    const hangs = pool.decode(request(`hang ${'x'.repeat(100)}`)).catch((e) => e);
+    // The stand-in worker would hang on this too; decoded inline it is just a body that is not JSON.
+    const inline = await pool.decode(request('hang'));
+    assert.equal(!inline.ok && inline.error.code, 'invalid_json', 'the real decoder answered, not the stand-in worker');
+    assert.equal(pool.inFlight, 1, 'only the large body is with a worker');
+    const hung = await hangs;
+    assert.equal(hung.statusCode, 503, String(hung));
+  });
+  await withPool({ inlineBytes: 1024 }, async (pool) => {
+    // A few hundred bytes of gzip that inflate to 300 KB: past the inline bound, so the worker (the stand-in, echoing) gets it.
+    const body = new Uint8Array(gzipSync(Buffer.from(' '.repeat(300 * 1024))));
+    assert.ok(body.byteLength <= 1024, `${body.byteLength} bytes`);
+    const big = await pool.decode({ body, gzip: true, limitBytes: 1024 * 1024, window });
+    assert.equal(!big.ok && big.error.code, 'echo');
   });
 });

@@ -26,6 +26,12 @@ export const SMALL_BODY_BYTES = 64 * 1024;
 // whitespace): in the small lane it may inflate only this far, and one that
 // needs more is queued again for the other workers.
 const SMALL_INFLATED_BYTES = 1024 * 1024;
+// The smallest bodies are decoded on the main thread, as they arrive: an
+// agent's batch takes well under a millisecond to decode, and handing it to a
+// worker cost two thread wake-ups, which on a host busy with another
+// project's maximal bodies took 6-30 ms (bench:isolation). A gzip one may
+// inflate only this far there; one that needs more goes to the workers.
+const INLINE_INFLATED_BYTES = 256 * 1024;
 /** The nice value of the workers that take large bodies (see lowerThreadPriority in worker.ts). */
 const BULK_NICE = 10;
 
@@ -52,6 +58,8 @@ export interface DecodePoolOptions {
   queuePerWorker?: number;
   /** The fraction of the whole queue one tenant may hold; past it, 429. */
   tenantShare?: number;
+  /** Bodies up to this size (as sent) are decoded inline, on the caller's thread; 0 = none. */
+  inlineBytes?: number;
   /** Tests swap in a worker that crashes or hangs on demand. */
   workerUrl?: URL;
 }
@@ -90,6 +98,7 @@ export class DecodePool {
   private readonly capacity: number;
   private readonly tenantLimit: number;
   private readonly workerUrl: URL;
+  private readonly inlineBytes: number;
   private nextId = 0;
   private closed = false;
 
@@ -100,6 +109,7 @@ export class DecodePool {
     this.capacity = this.size * (opts.queuePerWorker ?? 64);
     this.tenantLimit = Math.max(1, Math.floor(this.capacity * (opts.tenantShare ?? 0.5)));
     this.workerUrl = opts.workerUrl ?? WORKER_URL;
+    this.inlineBytes = opts.inlineBytes ?? 0;
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn(i));
   }
 
@@ -107,6 +117,11 @@ export class DecodePool {
   decode(req: DecodeRequest, tenant = ''): Promise<DecodeResult> {
     if (this.size === 0) return Promise.resolve(decodeBatch(req));
     if (this.closed) return Promise.reject(refusal(new DecodeUnavailableError('Ingest is shutting down; retry shortly.')));
+    if (req.body.byteLength <= this.inlineBytes) {
+      const inline = decodeBatch({ ...req, limitBytes: Math.min(req.limitBytes, INLINE_INFLATED_BYTES) });
+      const inflatesFurther = req.gzip && req.limitBytes > INLINE_INFLATED_BYTES && !inline.ok && inline.error.code === 'payload_too_large';
+      if (!inflatesFurther) return Promise.resolve(inline);
+    }
     const fingerprint = bodyFingerprint(tenant, req.body);
     if (this.poison.isPoison(fingerprint)) return Promise.resolve(POISONED);
     if (this.jobs.size >= this.capacity) {

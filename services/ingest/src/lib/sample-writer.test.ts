@@ -93,3 +93,39 @@ test('waits are bounded: a batch not committed in time gets DatabaseUnavailableE
     await pool.end();
   }
 });
+
+test('bulk batches are written alone, one at a time, and small ones group without them; a bulk batch resent is a duplicate', async () => {
+  const pool = createPool(testDatabaseUrl(), 6);
+  const now = Date.now();
+  await ensureAllPartitions(pool, now - 86_400_000, now + 86_400_000);
+  const flushes: { jobs: number; start: number; end: number }[] = [];
+  const writer = new SampleWriter({
+    pool, flushIntervalMs: 100, maxConcurrentFlushes: 4, maxRowsPerFlush: 100_000, bulkBytes: 64 * 1024,
+    onFlush: (s, jobs) => flushes.push({ jobs, start: performance.now() - s * 1000, end: performance.now() }),
+  });
+  const instanceIds = [0, 1, 2, 3].map(() => String(randomInt(2 ** 40, 2 ** 47)));
+  // 1,500 rows of 100 values: about 1.2 MB of COPY data, over the pipelined write's 1 MiB, sent in pieces.
+  const job = (instanceId: string, rows: number) => {
+    const encoded = encodeSampleRows(Array.from({ length: rows }, (_, i) => ({ ts: now - i * 1000, values: Array.from({ length: 100 }, (_, j) => i + j) })));
+    return { instanceId, seq: 1, copy: stampIds(encoded.rows, encoded.rowOffsets, instanceId, 1), rowCount: rows, snapshots: [] };
+  };
+  try {
+    const [a, b, c, d] = instanceIds as [string, string, string, string];
+    const outcomes = await Promise.all([writer.write(job(a, 1500)), writer.write(job(b, 1500)), writer.write(job(c, 2)), writer.write(job(d, 2))]);
+    assert.deepEqual(outcomes.map((o) => o.stored), [1500, 1500, 2, 2]);
+    assert.deepEqual(flushes.map((f) => f.jobs).sort(), [1, 1, 2], 'each bulk batch alone; the two small ones together');
+    const [first, second] = flushes.filter((f) => f.jobs === 1) as [(typeof flushes)[0], (typeof flushes)[0]];
+    assert.ok(second.start >= first.end - 1 || first.start >= second.end - 1, 'the bulk batches were written one after the other');
+    assert.deepEqual(await writer.write(job(a, 1500)), { duplicate: true, stored: 0 }, 'a resent bulk batch is found a duplicate');
+    const stored = await pool.query<{ n: number; total: string }>(
+      `SELECT count(*)::int AS n, sum(v)::text AS total FROM samples, unnest("values") AS v WHERE instance_id = $1`, [a]);
+    // Every row of the split COPY arrived whole: 1,500 rows × 100 values, summing Σi Σj (i + j).
+    const expected = Array.from({ length: 1500 }, (_, i) => Array.from({ length: 100 }, (_, j) => i + j).reduce((x, y) => x + y, 0)).reduce((x, y) => x + y, 0);
+    assert.deepEqual([stored.rows[0]!.n, Number(stored.rows[0]!.total)], [150_000, expected]);
+  } finally {
+    await writer.close();
+    await pool.query('DELETE FROM samples WHERE instance_id = ANY($1)', [instanceIds]);
+    await pool.query('DELETE FROM ingest_batches WHERE instance_id = ANY($1)', [instanceIds]);
+    await pool.end();
+  }
+});

@@ -7,12 +7,16 @@ import fp from 'fastify-plugin';
 import { SampleWriter } from '../../lib/sample-writer';
 import { TokenBuckets } from '../../lib/token-bucket';
 import { IngestAdmission } from '../../lib/ingest-admission';
+import { RefusalDelay } from '../../lib/refusal-delay';
 import { UsageExchange } from '../../lib/usage-exchange';
 import { LastSeenTracker } from '../../lib/last-seen';
 import { LiveFeed } from '../../lib/live-feed';
 import { CommitNotifier } from '../../lib/commit-notifier';
 import { InstanceRegistry, MetricSetRegistry } from '../../lib/registries';
 import { DecodePool } from '../../decode/decode-pool';
+
+/** Bodies up to this size are decoded on the event loop (decode/decode-pool.ts): an agent's batch is a few KB. */
+const INLINE_DECODE_BYTES = 16 * 1024;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,6 +28,8 @@ declare module 'fastify' {
     ingestLimiter: TokenBuckets;
     /** Charges a batch before its body is read (lib/ingest-admission.ts). */
     ingestAdmission: IngestAdmission;
+    /** Holds refusals for rate before answering them (lib/refusal-delay.ts). */
+    refusalDelay: RefusalDelay;
     live: LiveFeed;
     commits: CommitNotifier;
   }
@@ -46,6 +52,7 @@ export default fp(
       size: app.config.decodeWorkers,
       timeoutMs: app.config.decodeTimeoutMs,
       queuePerWorker: app.config.decodeQueuePerWorker,
+      inlineBytes: INLINE_DECODE_BYTES,
       onError: (err) => app.log.error({ err }, 'decode worker failed'),
     });
     app.decorate('decoder', decoder);
@@ -64,6 +71,7 @@ export default fp(
     usage.start();
     app.decorate('ingestLimiter', limiter);
     app.decorate('ingestAdmission', new IngestAdmission(limiter, app.config.maxInflightBytesPerProject));
+    app.decorate('refusalDelay', new RefusalDelay(app.config.refusalDelayMs));
     app.decorate('live', new LiveFeed());
     const commits = new CommitNotifier(app.pool, 10, (err) => app.log.warn({ err }, 'could not notify the alerter of new samples'));
     app.decorate('commits', commits);

@@ -1,7 +1,8 @@
 // The rate limit charges before the body is read (lib/ingest-admission.ts):
 // a body over the project's budget is refused from its Content-Length alone,
 // every batch costs something, empty ones too, and a project's bodies in
-// decoding at once are bounded.
+// decoding at once are bounded. Refusals are held before they are answered
+// (lib/refusal-delay.ts).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
@@ -17,10 +18,11 @@ describe('ingest admission', () => {
   // A clock that stands still: no tokens refill during the test, however slow the machine.
   const clock = new ManualClock();
   const RATE = 4 * MIN_VALUES_PER_BATCH;
+  const REFUSAL_DELAY_MS = 600;
 
   before(async () => {
     tenant = await createTenant('admission');
-    ({ app, url } = await startTestIngest({ rateLimitSamplesPerSecond: RATE }, clock));
+    ({ app, url } = await startTestIngest({ rateLimitSamplesPerSecond: RATE, refusalDelayMs: REFUSAL_DELAY_MS }, clock));
   });
   after(async () => {
     await app?.close();
@@ -36,6 +38,27 @@ describe('ingest admission', () => {
     const limited = await post(empty(5));
     assert.equal(limited.status, 429);
     assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+  });
+
+  test('a refusal is held for the refusal delay before it is answered, and another project is answered meanwhile', async () => {
+    const other = await createTenant('admission-other');
+    try {
+      const order: string[] = [];
+      const started = performance.now();
+      const refused = post(empty(5)).then((r) => (order.push('refused'), { status: r.status, ms: performance.now() - started }));
+      const answered = fetch(`${url}/v1/ingest`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${other.apiKey}` },
+        body: JSON.stringify(seedBatch({ id: 'admission-other-1', app: 'admission-other', metrics: ['process.memory.rss'], samples: [], startedAt: clock.ms - 1000, seq: 1 })),
+      }).then((r) => (order.push('other'), r.status));
+      const [limited, status] = await Promise.all([refused, answered]);
+      assert.equal(limited.status, 429);
+      assert.ok(limited.ms >= REFUSAL_DELAY_MS - 50, `answered after ${limited.ms.toFixed(0)} ms`);
+      assert.equal(status, 200);
+      assert.deepEqual(order, ['other', 'refused'], 'the held refusal did not hold up another project');
+    } finally {
+      await other.cleanup();
+    }
   });
 
   test('a large body over the budget is refused before it is decoded: garbage is answered 429, not 400', async () => {

@@ -35,6 +35,8 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { reservation, wait, busy } = app.ingestAdmission.reserve(request.projectId, bodyBytes, isGzip(request.headers['content-encoding']));
     if (wait > 0) {
       if ((bodyBytes ?? Infinity) > DRAIN_REFUSED_BYTES) reply.header('connection', 'close');
+      // Answered late, its body unread, so a client that ignores Retry-After cannot resend at once (lib/refusal-delay.ts).
+      await app.refusalDelay.hold(request.raw, wait);
       throw new RateLimitedError(
         busy
           ? `This project already has ${app.config.maxInflightBytesPerProject} bytes of batches being decoded; send fewer large batches at once and retry after ${wait}s.`

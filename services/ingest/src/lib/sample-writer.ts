@@ -12,10 +12,10 @@
 // Bulk batches (over `bulkBytes` of COPY data, a backfill or a flood of
 // maximal bodies) are written alone, at most `maxBulkFlushes` at a time, and
 // small ones never wait in a group behind them: a one-row batch that joined a
-// 10,000-row group waited for its COPY, and several such COPYs in parallel
-// took every core PostgreSQL had (bench:isolation, quiet p99 5.5x).
+// 10,000-row group waited for its COPY, and one project's bulk writes in
+// parallel could take every core PostgreSQL has.
 import type pg from 'pg';
-import { isUniqueViolation, writeSampleGroup, type WriteJob, type WriteOutcome } from '../queries/write-sample-group';
+import { BULK_COPY_BYTES, isUniqueViolation, writeSampleGroup, type WriteJob, type WriteOutcome } from '../queries/write-sample-group';
 import { isDataError } from './database-errors';
 import { DatabaseUnavailableError } from './errors';
 
@@ -31,7 +31,7 @@ export interface SampleWriterOptions {
   flushIntervalMs: number;
   maxConcurrentFlushes: number;
   maxRowsPerFlush: number;
-  /** A batch with more COPY bytes than this is bulk (default 1 MiB). */
+  /** A batch with more COPY bytes than this is bulk (default BULK_COPY_BYTES, where writes stop being pipelined). */
   bulkBytes?: number;
   /** Bulk batches being written at once (default 1). */
   maxBulkFlushes?: number;
@@ -141,7 +141,7 @@ export class SampleWriter {
   }
 
   private isBulk(p: Pending): boolean {
-    return p.job.copy.byteLength > (this.opts.bulkBytes ?? 1024 * 1024);
+    return p.job.copy.byteLength > (this.opts.bulkBytes ?? BULK_COPY_BYTES);
   }
 
   /** Small batches in arrival order, up to maxRowsPerFlush rows (at least one), taken out of the queue. */

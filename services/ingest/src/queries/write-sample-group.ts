@@ -47,7 +47,7 @@ const copyChunks = (jobs: WriteJob[]) => [COPY_HEADER, ...jobs.map((j) => j.copy
 // in one writev (loopback processes the receive side in the sender's
 // context), and other projects' answers waited (bench:isolation); and a
 // retried bulk batch sent its 7 MB again only to be found a duplicate.
-const PIPELINED_MAX_BYTES = 1024 * 1024;
+export const BULK_COPY_BYTES = 1024 * 1024;
 const COPY_PIECE_BYTES = 256 * 1024;
 const pieces = (b: Buffer) =>
   b.length <= COPY_PIECE_BYTES ? [b] : Array.from({ length: Math.ceil(b.length / COPY_PIECE_BYTES) }, (_, i) => b.subarray(i * COPY_PIECE_BYTES, (i + 1) * COPY_PIECE_BYTES));
@@ -79,7 +79,7 @@ export async function writeSampleGroup(
     // COMMIT in one round trip. A repeated key fails the whole transaction
     // (no ON CONFLICT here), and the careful path below then sorts it out.
     const bytes = unique.reduce((n, j) => n + j.copy.length, 0);
-    if (!opts.tolerateExisting && bytes <= PIPELINED_MAX_BYTES && unique.every((j) => j.snapshots.length === 0)) {
+    if (!opts.tolerateExisting && bytes <= BULK_COPY_BYTES && unique.every((j) => j.snapshots.length === 0)) {
       try {
         const drops = addAgentDropsStatement(unique);
         await pipelinedCopy(

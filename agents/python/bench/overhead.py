@@ -12,7 +12,8 @@ Then the churn workload (issue 14): a host that builds and drops a table of
 ~100 MB of small objects every cycle, bare and with the agent side by side;
 the agent must not raise the host's RSS floor (the lowest RSS after each
 drop) by more than 2 MB. MEMSIGHT_BENCH_CHURN_CYCLE (s, default 10),
-_CYCLES (default 18), _MB (default 100), _INTERVAL (the agent's, default 10).
+_CYCLES (default 12), _MB (default 100), _INTERVAL (the agent's, default 10),
+_RUNS (pairs, one after another, default 3).
 `--only churn` runs just that workload (it needs no prometheus_client).
 To see what holds the floor: bench/churn_census.py runs the same host with
 bench/arena_census.py at its floors (the pymalloc arenas alive, their blocks,
@@ -72,17 +73,13 @@ print(json.dumps({"ours": rounds[2][0], "theirs": rounds[2][1]}))
     return json.loads(out.stdout)
 
 
-def churn(python: str, endpoint: str) -> dict:
-    env = os.environ.get
-    cycle, cycles, table_mb, interval = float(env("MEMSIGHT_BENCH_CHURN_CYCLE", "10")), int(env("MEMSIGHT_BENCH_CHURN_CYCLES", "18")), \
-        float(env("MEMSIGHT_BENCH_CHURN_MB", "100")), float(env("MEMSIGHT_BENCH_CHURN_INTERVAL", "10"))
-    sys.stderr.write(f"bench | churn: {table_mb:g} MB of small objects built and dropped every {cycle:g}s, {cycles} cycles, bare and memsight side by side…\n")
-    args = [str(cycle), str(cycles), str(table_mb), endpoint, str(interval)]
+def churn_pair(python: str, args: list, timeout: float) -> dict:
+    """One bare host and one with the agent, side by side: their floors, per cycle."""
     hosts = {mode: subprocess.Popen([python, os.path.join(HERE, "churn.py"), mode, *args], env=dict(os.environ, PYTHONPATH=AGENT_ROOT),
                                     stdout=subprocess.PIPE, text=True) for mode in ("bare", "memsight")}
     runs = {}
     for mode, host in hosts.items():
-        out, _ = host.communicate(timeout=cycle * cycles * 3 + 120)
+        out, _ = host.communicate(timeout=timeout)
         if host.returncode != 0:
             sys.exit(f"bench: churn host {mode} failed")
         runs[mode] = json.loads(out.strip().splitlines()[-1])
@@ -92,7 +89,7 @@ def churn(python: str, endpoint: str) -> dict:
 
     floor = {m: settled(r["floors"]) for m, r in runs.items()}
     return {
-        "cycle": cycle, "cycles": cycles, "table_mb": table_mb, "interval": interval, "runs": runs, "settled_floor": floor,
+        "runs": runs, "settled_floor": floor,
         "floor_added_mb": (floor["memsight"] - floor["bare"]) / 2**20,
         "first_floor_added_mb": (runs["memsight"]["floors"][0] - runs["bare"]["floors"][0]) / 2**20,
         # From the second cycle: freeing the first table's list raises glibc's mmap threshold, which lifts every host's floor once.
@@ -100,17 +97,45 @@ def churn(python: str, endpoint: str) -> dict:
     }
 
 
+def churn(python: str, endpoint: str) -> dict:
+    """Several pairs, one after another: where the agent's ticks fall in the host's
+    peaks differs from run to run, and with it which arenas stay (issue 14), so
+    one pair's figure is one draw. MEMSIGHT_BENCH_CHURN_RUNS pairs (default 3)."""
+    env = os.environ.get
+    cycle, cycles, table_mb, interval = float(env("MEMSIGHT_BENCH_CHURN_CYCLE", "10")), int(env("MEMSIGHT_BENCH_CHURN_CYCLES", "12")), \
+        float(env("MEMSIGHT_BENCH_CHURN_MB", "100")), float(env("MEMSIGHT_BENCH_CHURN_INTERVAL", "10"))
+    pairs = max(1, int(env("MEMSIGHT_BENCH_CHURN_RUNS", "3")))
+    sys.stderr.write(f"bench | churn: {table_mb:g} MB of small objects built and dropped every {cycle:g}s, {cycles} cycles,"
+                     f" bare and memsight side by side, {pairs} times…\n")
+    args = [str(cycle), str(cycles), str(table_mb), endpoint, str(interval)]
+    runs = [churn_pair(python, args, cycle * cycles * 3 + 120) for _ in range(pairs)]
+    added = sorted(r["floor_added_mb"] for r in runs)
+    return {"cycle": cycle, "cycles": cycles, "table_mb": table_mb, "interval": interval, "pairs": runs,
+            "floor_added_mb": {"min": added[0], "median": added[len(added) // 2], "max": added[-1]}}
+
+
 def print_churn(c: dict) -> None:
     print(f"\nchurn: {c['table_mb']:g} MB of small objects built and dropped every {c['cycle']:g}s for {c['cycles']} cycles, agent interval {c['interval']:g}s")
-    for mode in ("bare", "memsight"):
-        floors = c["runs"][mode]["floors"]
-        print(f"  {mode:<9} RSS floor first cycle {floors[0] / 2**20:7.1f} MB, settled {c['settled_floor'][mode] / 2**20:7.1f} MB,"
-              f" growth since the second cycle {c['floor_growth_mb'][mode]:+6.1f} MB")
-    print(f"  the agent adds {c['floor_added_mb']:+.1f} MB to the settled floor ({c['first_floor_added_mb']:+.1f} MB after the first cycle); goal: at most 2 MB")
+    for i, pair in enumerate(c["pairs"], 1):
+        for mode in ("bare", "memsight"):
+            floors = pair["runs"][mode]["floors"]
+            print(f"  run {i} {mode:<9} settled floor {pair['settled_floor'][mode] / 2**20:5.1f} MB (growth since the second cycle"
+                  f" {pair['floor_growth_mb'][mode]:+4.1f}); floors by cycle: {' '.join(f'{f / 2**20:.1f}' for f in floors)}")
+        print(f"  run {i} the agent adds {pair['floor_added_mb']:+.1f} MB to the settled floor ({pair['first_floor_added_mb']:+.1f} MB after the first cycle)")
+    a = c["floor_added_mb"]
+    print(f"  added to the settled floor over {len(c['pairs'])} runs: median {a['median']:+.1f} MB, min {a['min']:+.1f}, max {a['max']:+.1f}; goal: at most 2 MB")
+
+
+def compile_agent(python: str) -> None:
+    """An installed package has its bytecode compiled (pip does it); without it
+    every run would compile the agent and count the compiler's memory (0.5 MB
+    of the floor, measured where PYTHONDONTWRITEBYTECODE is set)."""
+    subprocess.run([python, "-m", "compileall", "-q", os.path.join(AGENT_ROOT, "memsight")], check=True, capture_output=True)
 
 
 def main() -> None:
     if sys.argv[1:] == ["--only", "churn"]:
+        compile_agent(sys.executable)
         sink = subprocess.Popen([sys.executable, os.path.join(HERE, "sink.py")], stdout=subprocess.PIPE, text=True)
         try:
             print_churn(churn(sys.executable, f"http://127.0.0.1:{sink.stdout.readline().strip()}"))
@@ -118,9 +143,7 @@ def main() -> None:
             sink.kill()
         return
     python = pick_python()
-    # An installed package has its bytecode compiled (pip does it); without it
-    # every run would compile the agent and count the compiler's memory.
-    subprocess.run([python, "-m", "compileall", "-q", os.path.join(AGENT_ROOT, "memsight")], check=True, capture_output=True)
+    compile_agent(python)
     version = subprocess.run([python, "-c", "import platform; print(platform.python_version())"], capture_output=True, text=True).stdout.strip()
     sink = subprocess.Popen([python, os.path.join(HERE, "sink.py")], stdout=subprocess.PIPE, text=True)
     endpoint = f"http://127.0.0.1:{sink.stdout.readline().strip()}"

@@ -29,15 +29,11 @@ from .identity import instance_identity, new_instance_id, worker_name
 from .log import Log
 from .sender import Sender
 from .ticks import Readings, TickStore
-from .threads import AgentThread
+from .threads import AgentThread, Signal, wait_step
 from .transport import HttpTransport
 
 MAX_SLOW_INTERVAL = 3600.0
-# Timeouts for the loop's waits that exist before the host works: a float made at
-# the end of a tick, during a host's peak, lived for the whole wait and pinned the
-# 1 MiB pymalloc arena it landed in (issue 14). Whole seconds are small ints, which
-# CPython never allocates; the rest is rounded up to one of these.
-_FRACTIONS = tuple(i / 100 for i in range(1, 101))
+FIRST_SEND_SECONDS = 0.25  # the most start() waits for ingest (Sender.send_first)
 # Slots of Agent._at (monotonic seconds) and Agent._count.
 NEXT_TICK, NEXT_FLUSH, NEXT_SLOW, SLOW_EVERY = range(4)
 TAKEN, NOT_TAKEN, SEQ = range(3)
@@ -49,7 +45,7 @@ class Agent:
         self.log = log or Log(config.log_level)
         self._wall = wall
         self._mono = monotonic
-        self._stop = threading.Event()
+        self._stop = Signal()
         self._thread: AgentThread | None = None
         self._lock = threading.Lock()
         self.gc_pauses = GcPauseTimer()
@@ -103,7 +99,7 @@ class Agent:
         # Between ticks, state is kept out of new small objects where it can be:
         # one made during the host's peak pins a 1 MiB pymalloc arena of the
         # host's for as long as it lives (issue 14; ticks.py says how).
-        self._snapshots = b"[]"  # JSON: a list of dicts of new strs and ints lived until the flush
+        self._snapshots: list = []  # JSON texts, one per snapshot, until the flush
         self._last_arenas = Readings()
         self._memory_limit = None  # from the slow rounds' cgroup reading; the first tick is one
         self._pid = os.getpid()
@@ -132,12 +128,12 @@ class Agent:
         """The first tick (slow round, encode and all) here, on the caller's thread,
         before the host goes on: the agent's one-time allocations (caches,
         registered names, buffers, the ctypes and _socket state) are made now,
-        at start. Made by our thread during the host's first peak, they pinned
-        the host's pymalloc arenas for good (issue 14: with ticks.py, a host churning
-        100 MB kept 12 pymalloc arenas instead of 15; bare, it keeps 8)."""
+        at start; the first batch is sent from here too. Made by our threads during
+        the host's first peak, they pinned the host's pymalloc arenas (issue 14)."""
         try:
             self.tick()
             self.transport.warm_up()
+            self.sender.send_first(FIRST_SEND_SECONDS)
         except Exception as err:  # the thread's first tick will say it again, with the loop's handling
             self.log.once(f"tick:{type(err).__name__}", "warning", f"sampling failed: {err!r}")
 
@@ -158,7 +154,7 @@ class Agent:
         if os.getpid() == self._pid:
             return
         self._lock = threading.Lock()
-        self._stop = threading.Event()
+        self._stop = Signal()
         self.sender.reset()
         self._new_identity()
         self._spawn(first_delay=min(1.0, self.config.interval))
@@ -218,14 +214,9 @@ class Agent:
             self._schedule_next()
 
     def _wait_step(self):
-        """The next wait before the tick is due, as an object that already exists
-        (a small int or one of _FRACTIONS), or None when it is due."""
-        left = self._at[NEXT_TICK] - self._mono()
-        if left <= 0:
-            return None
-        if left >= 1:
-            return min(int(left), 256)
-        return _FRACTIONS[min(99, int(left * 100))]
+        """The next wait before the tick is due (an object that already exists:
+        threads.Signal says why), or None when it is due."""
+        return wait_step(self._at[NEXT_TICK] - self._mono())
 
     def _schedule_next(self) -> None:
         self._at[NEXT_TICK] += self.config.interval
@@ -272,12 +263,15 @@ class Agent:
     def _slow_round(self, ts: int) -> dict:
         started = self._mono()
         values = metrics.arenas()
-        counts = self.type_counter.take(top=50, budget_seconds=self.config.slow_budget)
-        types = [{k: row[k] for k in ("type", "count", "growth")} for row in counts["types"]]
-        snapshots = [{"kind": "type_counts", "ts": ts, "types": types}]
-        if self.sites:
-            snapshots.append({"kind": "allocation_sites", "ts": ts, "source": "tracemalloc", "sites": self.sites.take(top=20)})
-        self._snapshots = json.dumps((json.loads(self._snapshots) + snapshots)[-8:], separators=(",", ":")).encode()
+        # Snapshots are kept as JSON text until the flush, and type counts are written
+        # as text from the start: dicts per row, freed after the round, sat in the
+        # interpreter's free lists and kept a host's arenas resident (objects.py).
+        types = self.type_counter.take_json(top=50, budget_seconds=self.config.slow_budget)
+        self._snapshots.append(f'{{"kind":"type_counts","ts":{ts},"types":{types or "[]"}}}')
+        if self.sites:  # opt-in, and its rows are tracemalloc's objects anyway
+            sites = {"kind": "allocation_sites", "ts": ts, "source": "tracemalloc", "sites": self.sites.take(top=20)}
+            self._snapshots.append(json.dumps(sites, separators=(",", ":")))
+        del self._snapshots[:-8]
         took = self._mono() - started
         if took > self.config.slow_budget:
             self._at[SLOW_EVERY] = min(MAX_SLOW_INTERVAL, self._at[SLOW_EVERY] * 2)
@@ -298,8 +292,8 @@ class Agent:
         )
         dropped = self.outbox.take_dropped()
         ticks = self._ticks.take()
-        batch = build_batch(identity, self._seq, ticks, json.loads(self._snapshots), dropped)
-        self.outbox.put(PendingBatch(self._seq, encode(batch), len(ticks), dropped))
+        batch = build_batch(identity, self._seq, ticks, None, dropped)
+        self.outbox.put(PendingBatch(self._seq, encode(batch, ",".join(self._snapshots)), len(ticks), dropped))
         self._count[SEQ] += 1
-        self._snapshots = b"[]"
+        self._snapshots.clear()
         self.sender.wake()

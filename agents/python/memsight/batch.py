@@ -42,11 +42,19 @@ def build_batch(instance: dict, seq: int, ticks: list, snapshots: list | None = 
     return batch
 
 
-def encode(batch: dict) -> bytes:
-    """gzip JSON, compact, NaN refused (the server would answer 400)."""
+def encode(batch: dict, snapshots_json: str = "") -> bytes:
+    """gzip JSON, compact, NaN refused (the server would answer 400).
+
+    `snapshots_json`: the batch's snapshots as JSON texts joined by commas,
+    written into `snapshots` as they are (the agent keeps them as text: agent.py)."""
     # zlib with wbits=16+n writes the gzip format without importing `gzip`. A
     # 4 KiB window and memLevel 4 need 24 KiB of deflate state instead of 256:
     # batches are a few KiB, so compression is nearly the same.
     packer = zlib.compressobj(6, zlib.DEFLATED, 16 + 12, 4)
-    raw = json.dumps(batch, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    text = json.dumps(batch, separators=(",", ":"), allow_nan=False)
+    if snapshots_json:
+        if "snapshots" in batch:
+            raise ValueError("snapshots given twice")
+        text = f'{text[:-1]},"snapshots":[{snapshots_json}]}}'
+    raw = text.encode("utf-8")
     return packer.compress(raw) + packer.flush()

@@ -114,7 +114,7 @@ def _full(src: Sources) -> dict:
 
 
 def arenas(capture=pymalloc.capture_debugmallocstats) -> dict:
-    stats = pymalloc.read_pymalloc_stats(capture)
+    stats = pymalloc.read_pymalloc_stats(capture, size_classes=False)
     return {f"cpython.pymalloc.{name}": stats[key] for key, name in _ARENAS.items() if key in stats}
 
 

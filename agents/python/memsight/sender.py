@@ -19,7 +19,7 @@ from array import array
 
 from .buffer import Outbox
 from .log import Log
-from .threads import AgentThread
+from .threads import AgentThread, Signal, wait_step
 from .transport import TransportError
 
 MAX_BACKOFF = 300.0
@@ -44,10 +44,10 @@ class Sender:
         """Fresh state and locks: at start, and in a forked child, where the parent's
         sending thread does not exist but its lock may have been held at the fork."""
         self._failures = 0
-        self._next_send = 0.0
+        self._next_send = array("d", [0.0])  # a float kept through the backoff's wait would pin a host arena
         self._sending = threading.Lock()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
+        self._wake = Signal()
+        self._stop = Signal()
 
     def start(self) -> None:
         self._thread = AgentThread(self._run)
@@ -66,8 +66,7 @@ class Sender:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self._wake.wait(self._seconds_to_wait())
-            self._wake.clear()
+            self._wake.take(self._seconds_to_wait())
             if self._stop.is_set():
                 return
             try:
@@ -75,11 +74,12 @@ class Sender:
             except Exception as err:  # a bug here must cost a send, never the host
                 self.log.once(f"send:{type(err).__name__}", "warning", f"sending failed: {err!r}")
 
-    def _seconds_to_wait(self) -> float | None:
-        """None (until woken) with nothing to send; otherwise until the backoff ends."""
+    def _seconds_to_wait(self):
+        """None (until woken) with nothing to send; otherwise a step towards the end
+        of the backoff, as an object that exists already (threads.Signal says why)."""
         if not len(self.outbox):
             return None
-        return max(0.01, min(MAX_BACKOFF, self._next_send - self._mono()))
+        return wait_step(max(0.01, self._next_send[0] - self._mono()))
 
     def send_due(self, deadline: float = float("inf"), ignore_backoff: bool = False, wait_for_lock: float = -1) -> bool:
         """Sends the outbox oldest first until it is empty, a send fails or `deadline`
@@ -92,10 +92,38 @@ class Sender:
             self._sending.release()
         return True
 
+    def send_first(self, timeout: float) -> bool:
+        """At start, on the caller's thread: sends the oldest batch if ingest answers
+        within `timeout` seconds (each connect, send and recv). True when it was
+        acknowledged. Anything else leaves it to the thread, quietly: no backoff, no log.
+
+        Why: the first exchange makes one-time allocations (socket state, the
+        thread's first objects); made by the thread while the host built its
+        first peak, they kept 0.5 MB of the host's arenas resident (issue 14)."""
+        if not self._sending.acquire(False):
+            return False
+        try:
+            pending = self.outbox.begin_send()
+            if pending is None:
+                return False
+            try:
+                response = self.transport.post(pending.body, timeout)
+            except TransportError:
+                self.outbox.end_send()
+                return False
+            if response.status >= 300:
+                self.outbox.end_send()  # the thread sends it again and handles the answer
+                return False
+            self.outbox.acknowledge(pending)
+            self._sent[0] += 1
+            return True
+        finally:
+            self._sending.release()
+
     def _send_pending(self, deadline: float, ignore_backoff: bool) -> None:
         while True:
             now = self._mono()
-            if not len(self.outbox) or now >= deadline or (now < self._next_send and not ignore_backoff):
+            if not len(self.outbox) or now >= deadline or (now < self._next_send[0] and not ignore_backoff):
                 return
             pending = self.outbox.begin_send()
             if pending is None:
@@ -115,7 +143,7 @@ class Sender:
                 if self._failures:
                     self.log.info(f"ingest reachable again after {self._failures} failed tries")
                 self._failures = 0
-                self._next_send = 0.0
+                self._next_send[0] = 0.0
             elif response.status == 429 or response.status >= 500:
                 self.outbox.end_send()
                 self._backoff(response.retry_after, f"ingest answered {response.status}")
@@ -131,7 +159,7 @@ class Sender:
         delay = delay * (0.5 + int.from_bytes(os.urandom(2), "big") / 131070)  # jitter: a fleet must not retry in step
         if retry_after is not None:
             delay = max(delay, retry_after)
-        self._next_send = self._mono() + delay
+        self._next_send[0] = self._mono() + delay
         # Info, not warning: an ingest outage is expected weather, and the agent
         # writing to the host's stderr is itself a hazard (CPython's
         # test_subprocess read our line from an fd it had swapped in).

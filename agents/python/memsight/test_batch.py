@@ -31,6 +31,16 @@ class BatchTest(unittest.TestCase):
         self.assertEqual(b["agent"]["name"], AGENT_NAME)
         self.assertEqual(json.loads(gzip.decompress(encode(b))), b)
 
+    def test_snapshots_given_as_json_text_are_written_as_they_are(self):
+        snaps = [{"kind": "type_counts", "ts": 5, "types": [{"type": "dict", "count": 3, "growth": -1}]},
+                 {"kind": "type_counts", "ts": 6, "types": []}]
+        b = build_batch({"id": "py-x"}, 1, [(1000, {"a.b": 1})])
+        as_text = encode(b, ",".join(json.dumps(s) for s in snaps))
+        self.assertEqual(json.loads(gzip.decompress(as_text)), dict(b, snapshots=snaps))
+        self.assertEqual(json.loads(gzip.decompress(encode(b, ""))), b, "no snapshots: no key")
+        with self.assertRaises(ValueError):
+            encode(dict(b, snapshots=snaps), json.dumps(snaps[0]))
+
     def test_dropped_is_reported(self):
         self.assertEqual(build_batch({}, 2, [], dropped=7)["dropped"], 7)
 

@@ -37,6 +37,21 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual(out.stdout.split(" ", 1)[0], "0", "no thread at import")
         self.assertNotIn("socket", out.stdout, "no network module at import")
 
+    def test_a_subinterpreter_starts_no_agent_of_its_own_and_ends_cleanly(self):
+        try:
+            import _testcapi  # noqa: F401
+        except ImportError:
+            self.skipTest("no _testcapi in this Python (it ships with CPython's test build): no subinterpreters to start")
+        out = python("""
+            import _testcapi, memsight
+            memsight.start(app="t", interval=0.1)
+            code = "import memsight, sys; sys.stdout.write('sub:%s ' % (memsight.start(app='t', interval=0.1) is None))"
+            print(_testcapi.run_in_subinterp(code), memsight._agent is not None)
+            memsight.stop()
+        """, MEMSIGHT_ENDPOINT=self.ingest.url)
+        self.assertEqual(out.returncode, 0, out.stderr)  # Py_EndInterpreter aborted while our threads lived in it
+        self.assertEqual(out.stdout.split(), ["sub:True", "0", "True"])
+
     def test_start_is_idempotent_and_stop_flushes(self):
         out = python("""
             import memsight

@@ -43,7 +43,9 @@ class HangingIngest:
             conn.close()
 
 
-class CadenceTest(unittest.TestCase):
+class WithIngests(unittest.TestCase):
+    """A hanging ingest and a working one, each test."""
+
     def setUp(self):
         self.hanging = HangingIngest()
         self.ingest = FakeIngest()
@@ -52,6 +54,8 @@ class CadenceTest(unittest.TestCase):
         self.hanging.close()
         self.ingest.close()
 
+
+class CadenceTest(WithIngests):
     def test_a_hung_ingest_costs_no_samples_and_the_overflow_is_counted_and_reported(self):
         config = load_config({
             "endpoint": self.hanging.url, "api_key": "msk_test", "app": "cadence", "interval": INTERVAL, "flush_interval": INTERVAL,
@@ -83,6 +87,41 @@ class CadenceTest(unittest.TestCase):
         self.assertEqual(counters[-1], agent.outbox.dropped_total, "the last sample stored says how many were lost")
         seqs = [b["seq"] for b in self.ingest.batches]
         self.assertEqual(seqs, sorted(set(seqs)), "no batch stored twice")
+
+
+class FirstSendTest(WithIngests):
+    """start() sends the first batch itself, for at most FIRST_SEND_SECONDS, and leaves
+    anything that fails to the sending thread without backing off."""
+
+    def agent(self, url):
+        from memsight.test_agent import make_agent
+
+        agent, clock, _ = make_agent(url, timeout=5.0)
+        agent.tick()  # the first tick is flushed at once: one batch in the outbox
+        self.assertEqual(len(agent.outbox), 1)
+        return agent
+
+    def test_sent_and_acknowledged_on_the_callers_thread(self):
+        agent = self.agent(self.ingest.url)
+        self.assertTrue(agent.sender.send_first(0.5))
+        self.assertEqual((len(agent.outbox), agent.sent_batches, len(self.ingest.batches)), (0, 1, 1))
+
+    def test_a_hung_ingest_costs_start_the_bound_not_the_timeout_and_the_batch_stays(self):
+        agent = self.agent(self.hanging.url)
+        started = time.monotonic()
+        self.assertFalse(agent.sender.send_first(0.2))
+        self.assertLess(time.monotonic() - started, 3.0, "bounded by the first-send timeout, not the 5 s one")
+        self.assertEqual((len(agent.outbox), agent.sent_batches), (1, 0))
+        self.assertEqual((agent.sender._failures, agent.sender._next_send[0]), (0, 0.0), "no backoff: the thread tries at once")
+        agent.transport = HttpTransport(self.ingest.url, "msk_test", 1.0, "memsight-test")
+        self.assertTrue(agent.sender.send_due())
+        self.assertEqual((len(agent.outbox), len(self.ingest.batches)), (0, 1))
+
+    def test_an_error_answer_is_left_to_the_thread(self):
+        self.ingest.script = [503]
+        agent = self.agent(self.ingest.url)
+        self.assertFalse(agent.sender.send_first(0.5))
+        self.assertEqual((len(agent.outbox), agent.sender._failures), (1, 0))
 
 
 if __name__ == "__main__":

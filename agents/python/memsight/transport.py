@@ -8,8 +8,11 @@ for https endpoints."""
 from __future__ import annotations
 
 import _socket
+import time
+from array import array
 
 MAX_RESPONSE_BYTES = 64 * 1024
+RESOLVE_SECONDS = 300.0  # how long a resolved address is reused while it connects
 
 
 class Response:
@@ -31,30 +34,57 @@ class HttpTransport:
         self._timeout = timeout
         self._user_agent = user_agent
         self._ssl_context = None
+        # (family, type, proto, sockaddr) to connect to: made here, for good, when the
+        # host is an IP address; else the one that connected last (see _connect).
+        self._literal = _literal_address(self._host, self._port)
+        self._address = self._literal
+        self._resolved_until = array("d", [0.0])
 
-    def _connect(self):
+    def _connect(self, timeout: float):
         if self._tls:
             import socket
             import ssl
 
             if self._ssl_context is None:
                 self._ssl_context = ssl.create_default_context()
-            sock = socket.create_connection((self._host, self._port), timeout=self._timeout)
+            sock = socket.create_connection((self._host, self._port), timeout=timeout)
             return self._ssl_context.wrap_socket(sock, server_hostname=self._host)
+        # The address that worked last is tried first, for up to RESOLVE_SECONDS: a
+        # lookup per send made a list and tuples each time (see _header on why
+        # that matters). A failure to connect to it resolves again at once.
+        if self._literal is not None:
+            return self._try(*self._literal, timeout, raise_error=True)
+        if self._address is not None and time.monotonic() < self._resolved_until[0]:
+            sock = self._try(*self._address, timeout)
+            if sock is not None:
+                return sock
+        self._address = None
         last_error: OSError = OSError("no address")
         # A str host goes through the "idna" codec, which pulls in stringprep and
         # the unicodedata tables: 0.7 MB of RSS to resolve "localhost".
         host = self._host.encode("ascii") if self._host.isascii() else self._host
         for family, kind, proto, _, address in _socket.getaddrinfo(host, self._port, 0, _socket.SOCK_STREAM):
-            sock = _socket.socket(family, kind, proto)
-            sock.settimeout(self._timeout)
             try:
-                sock.connect(address)
-                return sock
+                sock = self._try(family, kind, proto, address, timeout, raise_error=True)
             except OSError as err:
                 last_error = err
-                sock.close()
+                continue
+            self._address = (family, kind, proto, address)
+            self._resolved_until[0] = time.monotonic() + RESOLVE_SECONDS
+            return sock
         raise last_error
+
+    def _try(self, family, kind, proto, address, timeout: float, raise_error: bool = False):
+        sock = _socket.socket(family, kind, proto)
+        sock.settimeout(timeout)
+        try:
+            sock.connect(address)
+            return sock
+        except OSError:
+            sock.close()
+            if raise_error:
+                raise
+            return None
 
     def warm_up(self) -> None:
         """Makes a socket and sets its timeout without connecting: the first use of
@@ -65,14 +95,15 @@ class HttpTransport:
             sock.settimeout(self._timeout)
             sock.close()
 
-    def post(self, body: bytes) -> Response:
+    def post(self, body: bytes, timeout: float | None = None) -> Response:
+        """One exchange; `timeout` (seconds, each connect, send and recv) defaults to the configured one."""
         head = (
             f"POST {self._path} HTTP/1.1\r\nHost: {self._host_header}\r\nUser-Agent: {self._user_agent}\r\n"
             f"Content-Type: application/json\r\nContent-Encoding: gzip\r\nAuthorization: Bearer {self._api_key}\r\n"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
         ).encode("latin-1")
         try:
-            sock = self._connect()
+            sock = self._connect(self._timeout if timeout is None else timeout)
         except OSError as err:
             raise TransportError(f"cannot connect to {self._host}:{self._port}: {err}") from None
         try:
@@ -95,6 +126,17 @@ class HttpTransport:
         return _parse(raw)
 
 
+def _literal_address(host: str, port: int):
+    """(family, type, proto, sockaddr) for an IPv4 or IPv6 address, else None (a name)."""
+    for family in (_socket.AF_INET, _socket.AF_INET6):
+        try:
+            _socket.inet_pton(family, host)
+        except (OSError, ValueError):
+            continue
+        return family, _socket.SOCK_STREAM, 0, (host, port)
+    return None
+
+
 def split_endpoint(endpoint: str) -> tuple:
     """(tls, host, port, path, Host header) of an http(s) URL; IPv6 hosts in brackets.
 
@@ -111,33 +153,43 @@ def split_endpoint(endpoint: str) -> tuple:
     return tls, host or "127.0.0.1", int(port) if port.isdigit() else (443 if tls else 80), slash + path, netloc
 
 
+# Responses are read by find and slices, without split or partition: a list or
+# tuple per response, freed after the host's collector had emptied the free
+# lists during its peak, went into them and kept a host arena resident (issue 14).
+def _header(head: bytes, name: bytes):
+    """The value of header `name` (lower case) in the status line and headers `head`, or None."""
+    at = head.lower().find(b"\r\n" + name + b":")
+    if at < 0:
+        return None
+    start = at + len(name) + 3
+    end = head.find(b"\r\n", start)
+    return head[start:end if end >= 0 else len(head)].strip()
+
+
 def _complete(raw: bytes) -> bool:
     end = raw.find(b"\r\n\r\n")
     if end < 0:
         return False
-    for line in raw[:end].split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            try:
-                return len(raw) - end - 4 >= int(value.strip())
-            except ValueError:
-                return False
-    return False  # no length: read until the server closes
+    length = _header(raw[:end], b"content-length")
+    if length is None or not length.isdigit():
+        return False  # no length: read until the server closes
+    return len(raw) - end - 4 >= int(length)
 
 
 def _parse(raw: bytes) -> Response:
     end = raw.find(b"\r\n\r\n")
-    head = raw[: end if end >= 0 else len(raw)].decode("latin-1")
-    lines = head.split("\r\n")
-    status_line = lines[0].split(" ", 2) if lines else []
-    if len(status_line) < 2 or not status_line[0].startswith("HTTP/") or not status_line[1].isdigit():
+    head = raw[:end if end >= 0 else len(raw)]
+    line_end = head.find(b"\r\n")
+    line = head[:line_end if line_end >= 0 else len(head)]
+    code_start = line.find(b" ") + 1
+    code_end = line.find(b" ", code_start)
+    code = line[code_start:code_end if code_end >= 0 else len(line)] if code_start else b""
+    if not line.startswith(b"HTTP/") or not code.isdigit():
         raise TransportError("the server's answer is not HTTP" if raw else "the server closed the connection without answering")
-    retry_after = None
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        if name.strip().lower() == "retry-after":
-            try:
-                retry_after = max(0.0, float(value.strip()))
-            except ValueError:
-                retry_after = None  # an HTTP date: fall back to our own backoff
-    return Response(int(status_line[1]), retry_after, raw[end + 4:] if end >= 0 else b"")
+    retry_after = _header(head, b"retry-after")
+    if retry_after is not None:
+        try:
+            retry_after = max(0.0, float(retry_after))
+        except ValueError:
+            retry_after = None  # an HTTP date: fall back to our own backoff
+    return Response(int(code), retry_after, raw[end + 4:] if end >= 0 else b"")

@@ -44,7 +44,12 @@ class GcPauseTimer:
         self._clock = clock
         self._gc = gc_module
         self._lock = threading.Lock()
-        self._started: dict = {}
+        # When the running collection began. One slot serves every thread: collections
+        # never overlap (the collector is not reentrant and holds the interpreter
+        # lock), so each "stop" follows its own "start". A dict keyed by thread
+        # resized every few collections, and its newest table, made during the
+        # host's peak, lived on past it (issue 14).
+        self._began = array("d", [-1.0])
         # C arrays, not lists: the callback runs during the host's collections,
         # so a new int or float kept here lands in the host's pymalloc arenas at
         # its peak and pins one of them until the next collection (issue 14).
@@ -58,10 +63,10 @@ class GcPauseTimer:
         try:
             gen = info.get("generation", 2)
             if phase == "start":
-                self._started[threading.get_ident()] = self._clock()
+                self._began[0] = self._clock()
                 return
-            began = self._started.pop(threading.get_ident(), None)
-            if began is None or not 0 <= gen <= 2:
+            began, self._began[0] = self._began[0], -1.0
+            if began < 0 or not 0 <= gen <= 2:
                 return
             took = self._clock() - began
             with self._lock:

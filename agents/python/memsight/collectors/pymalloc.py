@@ -39,8 +39,12 @@ def allocated_blocks() -> dict:
         return {}
 
 
-def parse_debugmallocstats(text: str) -> dict:
-    """Arena counts and bytes, used/available block bytes, per-class blocks, and utilisation."""
+def parse_debugmallocstats(text: str, size_classes: bool = True) -> dict:
+    """Arena counts and bytes, used/available block bytes, per-class blocks, and utilisation.
+
+    The agent reads no size classes: 32 dicts and their tuples, freed after each
+    round, sat in the interpreter's free lists, and, made during a host's peak,
+    kept the host's arenas they landed in resident (issue 14)."""
     out: dict = {}
     classes = []
     for line in text.splitlines():
@@ -56,7 +60,7 @@ def parse_debugmallocstats(text: str) -> dict:
         if m:
             out["unused_pool_bytes"] = int(m.group(3).replace(",", ""))
             continue
-        m = _SIZE_CLASS.match(line)
+        m = _SIZE_CLASS.match(line) if size_classes else None
         if m and "arenas" not in line:
             cls, size, pools, used, avail = (int(g) for g in m.groups())
             classes.append({"class": cls, "size": size, "pools": pools, "used_blocks": used, "free_blocks": avail})
@@ -105,9 +109,9 @@ def _scratch_file():
     return tempfile.TemporaryFile()
 
 
-def read_pymalloc_stats(capture=capture_debugmallocstats) -> dict:
+def read_pymalloc_stats(capture=capture_debugmallocstats, size_classes: bool = True) -> dict:
     """The lower-rate arena picture; empty when pymalloc is off (PYTHONMALLOC=malloc) or the call fails."""
     try:
-        return parse_debugmallocstats(capture())
+        return parse_debugmallocstats(capture(), size_classes)
     except Exception:
         return {}

@@ -29,6 +29,26 @@ class TypeCounterTest(unittest.TestCase):
         self.assertGreaterEqual(after[name]["growth"], 5000)
         del cache
 
+    def test_json_rows_are_the_rows_of_take(self):
+        import json
+
+        class Kept:
+            pass
+
+        counter, twin = TypeCounter(), TypeCounter()
+        counter.take_json(), twin.take()
+        kept = [Kept() for _ in range(3000)]
+        as_text = json.loads(counter.take_json(top=500))
+        as_rows = twin.take(top=500)["types"]
+        name = f"{__name__}.{Kept.__qualname__}"
+        by_name = {row["type"]: row for row in as_text}
+        self.assertEqual(set(by_name[name]), {"type", "count", "growth"})
+        self.assertGreaterEqual(by_name[name]["growth"], 3000)
+        self.assertEqual(by_name[name], {row["type"]: row for row in as_rows}[name])
+        self.assertEqual([r["count"] for r in as_text], sorted((r["count"] for r in as_text), reverse=True))
+        self.assertIsNone(TypeCounter().take_json(budget_seconds=0.1, blocks=10**9), "too big to walk: not counted")
+        del kept
+
     def test_a_heap_too_big_to_walk_is_not_counted(self):
         result = TypeCounter().take(budget_seconds=0.1, blocks=10**9)
         self.assertEqual(result, {"types": [], "complete": False, "seconds": 0.0})

@@ -49,11 +49,11 @@ class HttpTransport:
                 self._ssl_context = ssl.create_default_context()
             sock = socket.create_connection((self._host, self._port), timeout=timeout)
             return self._ssl_context.wrap_socket(sock, server_hostname=self._host)
-        # The address that worked last is tried first, for up to RESOLVE_SECONDS: a
-        # lookup per send made a list and tuples each time (see _header on why
-        # that matters). A failure to connect to it resolves again at once.
         if self._literal is not None:
             return self._try(*self._literal, timeout, raise_error=True)
+        # A name: the address that worked last is tried first, for up to RESOLVE_SECONDS.
+        # A lookup per send made a list and tuples each time (see _header on why that
+        # matters). A failure to connect to it resolves again at once.
         if self._address is not None and time.monotonic() < self._resolved_until[0]:
             sock = self._try(*self._address, timeout)
             if sock is not None:

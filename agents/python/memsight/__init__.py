@@ -12,12 +12,6 @@ __version__ = "0.1.0"
 AGENT_NAME = "memsight-python"
 
 _agent = None
-# Set in the C environment (os.putenv, not os.environ) to the pid of the process
-# whose main interpreter runs the agent. A subinterpreter builds its os.environ
-# from that environment, sees its own pid there and starts nothing: the process
-# has its agent, and a second one's threads made Py_EndInterpreter abort ("not
-# the last thread"; CPython's test_threading, with the agent auto-started).
-_RUNNING = "MEMSIGHT_AGENT_PID"
 _lock = threading.Lock()
 _hooks_installed = False
 
@@ -32,13 +26,13 @@ def start(**settings):
     """
     global _agent, _hooks_installed
     try:
-        from .config import load_config
+        from .config import load_config, mark_running, running_in_another_interpreter
         from .log import Log
 
         with _lock:
             if _agent is not None:
                 return _agent
-            if _in_another_interpreter():
+            if running_in_another_interpreter():
                 return None
             boot_log = Log(settings.get("log_level") or "warning")
             config = load_config(settings, warn=boot_log.warning)
@@ -49,7 +43,7 @@ def start(**settings):
             agent = Agent(config, Log(config.log_level))
             agent.start(in_forked_children_only=_in_uwsgi_master(config.under_uwsgi))
             _agent = agent
-            _mark_running(True)
+            mark_running(True)
             if not _hooks_installed:
                 _install_process_hooks()
                 _hooks_installed = True
@@ -69,35 +63,9 @@ def stop(flush_deadline: float = 2.0) -> None:
         agent, _agent = _agent, None
     if agent is not None:
         agent.stop(flush_deadline)
-        _mark_running(False)
+        from .config import mark_running
 
-
-def _in_another_interpreter() -> bool:
-    import os
-
-    mine = str(os.getpid())
-    if os.environ.get(_RUNNING) == mine:
-        return True
-    try:  # Python 3.8 copies os.environ into a subinterpreter from the first import: ask C itself
-        import ctypes
-
-        getenv = ctypes.CDLL(None).getenv
-        getenv.restype, getenv.argtypes = ctypes.c_char_p, [ctypes.c_char_p]
-        return getenv(_RUNNING.encode()) == mine.encode()
-    except Exception:
-        return False
-
-
-def _mark_running(running: bool) -> None:
-    import os
-
-    try:
-        if running:
-            os.putenv(_RUNNING, str(os.getpid()))
-        else:
-            os.unsetenv(_RUNNING)
-    except (OSError, AttributeError):  # no putenv here: subinterpreters may start an agent of their own
-        pass
+        mark_running(False)
 
 
 def _install_process_hooks() -> None:

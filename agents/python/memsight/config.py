@@ -121,3 +121,35 @@ def pythonpath(environ=os.environ) -> list:
 
 def set_pythonpath(entries: list, environ=os.environ) -> None:
     environ["PYTHONPATH"] = os.pathsep.join(entries)
+
+
+# Set in the C environment (os.putenv, not os.environ) to the pid of the process
+# whose main interpreter runs the agent. A subinterpreter builds its os.environ
+# from that environment, sees its own pid there and starts nothing: the process
+# has its agent, and a second one's threads made Py_EndInterpreter abort ("not
+# the last thread"; CPython's test_threading, with the agent auto-started).
+_RUNNING = "MEMSIGHT_AGENT_PID"
+
+
+def running_in_another_interpreter(environ=os.environ) -> bool:
+    mine = str(os.getpid())
+    if environ.get(_RUNNING) == mine:
+        return True
+    try:  # Python 3.8 copies os.environ into a subinterpreter from the first import: ask C itself
+        import ctypes
+
+        getenv = ctypes.CDLL(None).getenv
+        getenv.restype, getenv.argtypes = ctypes.c_char_p, [ctypes.c_char_p]
+        return getenv(_RUNNING.encode()) == mine.encode()
+    except Exception:
+        return False
+
+
+def mark_running(running: bool) -> None:
+    try:
+        if running:
+            os.putenv(_RUNNING, str(os.getpid()))
+        else:
+            os.unsetenv(_RUNNING)
+    except (OSError, AttributeError):  # no putenv here: subinterpreters may start an agent of their own
+        pass

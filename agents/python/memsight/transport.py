@@ -50,14 +50,15 @@ class HttpTransport:
             sock = socket.create_connection((self._host, self._port), timeout=timeout)
             return self._ssl_context.wrap_socket(sock, server_hostname=self._host)
         if self._literal is not None:
-            return self._try(*self._literal, timeout, raise_error=True)
+            return self._try(*self._literal, timeout)
         # A name: the address that worked last is tried first, for up to RESOLVE_SECONDS.
         # A lookup per send made a list and tuples each time (see _header on why that
         # matters). A failure to connect to it resolves again at once.
         if self._address is not None and time.monotonic() < self._resolved_until[0]:
-            sock = self._try(*self._address, timeout)
-            if sock is not None:
-                return sock
+            try:
+                return self._try(*self._address, timeout)
+            except OSError:
+                pass
         self._address = None
         last_error: OSError = OSError("no address")
         # A str host goes through the "idna" codec, which pulls in stringprep and
@@ -65,7 +66,7 @@ class HttpTransport:
         host = self._host.encode("ascii") if self._host.isascii() else self._host
         for family, kind, proto, _, address in _socket.getaddrinfo(host, self._port, 0, _socket.SOCK_STREAM):
             try:
-                sock = self._try(family, kind, proto, address, timeout, raise_error=True)
+                sock = self._try(family, kind, proto, address, timeout)
             except OSError as err:
                 last_error = err
                 continue
@@ -74,17 +75,16 @@ class HttpTransport:
             return sock
         raise last_error
 
-    def _try(self, family, kind, proto, address, timeout: float, raise_error: bool = False):
+    @staticmethod
+    def _try(family, kind, proto, address, timeout: float):
         sock = _socket.socket(family, kind, proto)
         sock.settimeout(timeout)
         try:
             sock.connect(address)
-            return sock
         except OSError:
             sock.close()
-            if raise_error:
-                raise
-            return None
+            raise
+        return sock
 
     def warm_up(self) -> None:
         """Makes a socket and sets its timeout without connecting: the first use of
